@@ -1,0 +1,89 @@
+// swift-tools-version: 6.1
+// snapferry: keeps encrypted Aurora clusters snapshotted, shared and restored
+// across AWS accounts. Module map: see README.md ("Architecture").
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableExperimentalFeature("StrictConcurrency=complete"),
+]
+
+let package = Package(
+    name: "snapferry",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "snapferry", targets: ["snapferry"]),
+        .executable(name: "snapferry-sim", targets: ["snapferry-sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        // Pure core: cron, retention, names, durations, planner. Foundation only:
+        // no sockets, no SQLite, no clock reads (`now` is always a parameter).
+        .target(name: "SnapferryCore", swiftSettings: strict),
+        // The fleet file: YAML model, located validation. Pure (no I/O but the caller's bytes).
+        .target(
+            name: "SnapferryConfig",
+            dependencies: ["SnapferryCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+        // SigV4 signer: (request, credential, date) -> signed request. Crypto only.
+        .target(
+            name: "AWSSigV4",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        // AWS wire layer: transport, Query/XML and JSON 1.1 codecs, errors, retry, rate
+        // limiting, credential providers, and the RDSAPI / STSAPI / KMSAPI protocols with live clients.
+        .target(
+            name: "AWSKit",
+            dependencies: [
+                "AWSSigV4", "SnapferryCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict),
+        // The AWS simulator: the rules moto lacks (time, quotas, faults, cross-account), as an
+        // actor world on an injected clock, with in-process RDSAPI/STSAPI/KMSAPI clients.
+        .target(
+            name: "AWSSimulator",
+            dependencies: ["AWSKit", "AWSSigV4", "SnapferryCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+        // The simulator served over HTTP in AWS's wire formats (Query/XML, JSON 1.1) plus /_sim admin.
+        .target(
+            name: "SimServer",
+            dependencies: ["AWSSimulator", "AWSKit", "AWSSigV4", "SnapferryCore",
+                           .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "snapferry-sim",
+            dependencies: ["SimServer", "AWSSimulator", "SnapferryCore",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "snapferry",
+            dependencies: [
+                "SnapferryCore", "SnapferryConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "SnapferryCoreTests", dependencies: ["SnapferryCore"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "SnapferryConfigTests", dependencies: ["SnapferryConfig", "SnapferryCore"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "AWSKitTests", dependencies: ["AWSKit", "SnapferryCore",
+                                                        .product(name: "Hummingbird", package: "hummingbird")],
+                    swiftSettings: strict),
+        .testTarget(name: "AWSSimulatorTests", dependencies: ["AWSSimulator", "AWSKit", "SnapferryCore"],
+                    swiftSettings: strict),
+        .testTarget(name: "SimServerTests", dependencies: ["SimServer", "AWSSimulator", "AWSKit", "AWSSigV4", "SnapferryCore",
+                                                          .product(name: "Hummingbird", package: "hummingbird")],
+                    swiftSettings: strict),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,101 @@
+import AWSSigV4
+import Foundation
+import Logging
+import SnapferryCore
+
+/// Sends signed requests for one account and region: rate-limited per
+/// account × region × service, retried by the AWS standard or adaptive rules,
+/// with fresh credentials fetched once per attempt (never mid-request).
+public final class AWSClient: Sendable {
+    /// Account id (for rate-limit keys, metrics and messages), if known.
+    public let account: String?
+    /// Region requests are signed for.
+    public let region: String
+    let credentials: any CredentialProvider
+    let transport: any HTTPTransport
+    let endpoints: EndpointResolver
+    let policy: RetryPolicy
+    let quota: RetryQuota
+    let adaptive: AdaptiveRateLimiter?
+    let rateLimiters: RateLimiterRegistry?
+    let clock: AnyClock
+    let now: @Sendable () -> Date
+    let observer: (any AWSCallObserver)?
+    let timeout: Duration
+    let logger: Logger
+
+    /// Creates a client. `rateLimiters` is shared by every client of the process so that
+    /// all calls to one account × region × service draw from one budget.
+    public init(account: String?, region: String, credentials: any CredentialProvider, transport: any HTTPTransport,
+                endpoints: EndpointResolver, retry: RetryPolicy = .standard(), retryMode: RetryMode = .standard,
+                rateLimiters: RateLimiterRegistry? = nil, clock: AnyClock = AnyClock(ContinuousClock()),
+                now: @escaping @Sendable () -> Date = { Date() }, observer: (any AWSCallObserver)? = nil,
+                timeout: Duration = .seconds(30), logger: Logger = Logger(label: "snapferry.aws")) {
+        self.account = account; self.region = region; self.credentials = credentials; self.transport = transport
+        self.endpoints = endpoints; self.policy = retry; self.quota = RetryQuota()
+        self.adaptive = retryMode == .adaptive ? AdaptiveRateLimiter(clock: clock) : nil
+        self.rateLimiters = rateLimiters; self.clock = clock; self.now = now; self.observer = observer
+        self.timeout = timeout; self.logger = logger
+    }
+
+    /// Sends one operation with retries and returns the successful (2xx) response.
+    func send(_ service: AWSService, operation: String, body: Data, headers: [(name: String, value: String)]) async throws -> HTTPResponse {
+        guard let url = endpoints.endpoint(for: service, region: region) else {
+            throw AWSError(kind: .transport, service: service.id, operation: operation, code: "",
+                           message: "no endpoint for \(service.id) in \(region); check AWS_ENDPOINT_URL and the fleet file's endpoints")
+        }
+        return try await withRetries(policy: policy, quota: quota, adaptive: adaptive, clock: clock) { attempt in
+            try await self.attempt(service, operation: operation, url: url, body: body, headers: headers, attempt: attempt)
+        }
+    }
+
+    private func attempt(_ service: AWSService, operation: String, url: URL, body: Data,
+                         headers: [(name: String, value: String)], attempt: Int) async throws -> HTTPResponse {
+        if let rateLimiters {
+            try await rateLimiters.acquire(for: RateLimitKey(account: account ?? "default", region: region, service: service.id))
+        }
+        let credential: AWSCredential
+        do {
+            credential = try await credentials.credential(logger: logger).credential
+        } catch var error as AWSError {
+            if error.operation.isEmpty { error.operation = operation }
+            throw error
+        }
+        let signer = SigV4Signer(credential: credential, region: region, service: service.signingName)
+        var requestHeaders = headers
+        requestHeaders.append((name: "User-Agent", value: "snapferry/\(Self.version)"))
+        if attempt > 1 { requestHeaders.append((name: "amz-sdk-request", value: "attempt=\(attempt); max=\(policy.maxAttempts)")) }
+        let signed = signer.signHeaders(SigV4Request(method: "POST", url: url, headers: requestHeaders, payload: .bytes(body)),
+                                        date: now())
+        let request = HTTPRequest(method: "POST", url: url, headers: signed, body: body)
+        let started = ContinuousClock.now
+        do {
+            let response = try await transport.execute(request, timeout: timeout, logger: logger)
+            if (200..<300).contains(response.status) {
+                observe(service, operation, code: "ok", status: response.status, since: started, throttled: false)
+                return response
+            }
+            let error = service.parseError(response, operation: operation)
+            observe(service, operation, code: error.code, status: response.status, since: started,
+                    throttled: error.retryClass == .throttling)
+            logger.debug("aws call failed", metadata: ["service": "\(service.id)", "operation": "\(operation)",
+                                                       "code": "\(error.code)", "attempt": "\(attempt)"])
+            throw error
+        } catch var error as AWSError where error.kind == .transport || error.kind == .timeout {
+            error.service = service.id; error.operation = operation
+            observe(service, operation, code: error.kind == .timeout ? "timeout" : "transport", status: nil,
+                    since: started, throttled: false)
+            throw error
+        }
+    }
+
+    private func observe(_ service: AWSService, _ operation: String, code: String, status: Int?,
+                         since started: ContinuousClock.Instant, throttled: Bool) {
+        observer?.record(AWSCallRecord(service: service.id, operation: operation, account: account, region: region,
+                                       code: code, httpStatus: status, duration: ContinuousClock.now - started,
+                                       throttled: throttled))
+    }
+
+    /// Sent in User-Agent.
+    public static let version = "0.1.0"
+}

@@ -1,0 +1,34 @@
+import AWSSigV4
+import Logging
+
+/// Something that can hand out AWS credentials: the environment, a shared
+/// profile, EC2 instance metadata, an assumed role, or a chain of these.
+///
+/// Callers ask once per request attempt and never hold on to the answer: a
+/// ``RotatingCredentialProvider`` in front of the chain makes repeated calls cheap.
+public protocol CredentialProvider: Sendable {
+    /// The current credentials. Throws ``AWSError`` of kind `.credentials`
+    /// when there are none, or the service error that prevented getting them.
+    func credential(logger: Logger) async throws -> ExpiringCredential
+}
+
+extension CredentialProvider where Self == StaticCredentialProvider {
+    /// Always the same long-term credential (tests, or keys passed explicitly).
+    public static func `static`(_ credential: AWSCredential, source: String = "static") -> StaticCredentialProvider {
+        StaticCredentialProvider(credential, source: source)
+    }
+}
+
+extension CredentialProvider where Self == EnvironmentCredentialProvider {
+    /// Keys from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`.
+    public static func environment(_ environment: [String: String]) -> EnvironmentCredentialProvider {
+        EnvironmentCredentialProvider(environment: environment)
+    }
+}
+
+extension CredentialProvider {
+    /// This provider behind a cache that refreshes `refreshAhead` before expiry.
+    public func rotating(refreshAhead: Duration = .seconds(300)) -> RotatingCredentialProvider {
+        RotatingCredentialProvider(wrapping: self, refreshAhead: refreshAhead)
+    }
+}

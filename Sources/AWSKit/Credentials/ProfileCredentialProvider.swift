@@ -1,0 +1,181 @@
+import AWSSigV4
+import Foundation
+import Logging
+
+/// Credentials from a profile in the AWS CLI's shared files (see ``SharedConfigFiles``).
+///
+/// The profile is `AWS_PROFILE`, else `default`. Supported: static keys
+/// (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`), and
+/// `role_arn` with either `source_profile` (followed recursively; cycles are an
+/// error) or `credential_source` (`Environment`, `Ec2InstanceMetadata`), plus
+/// `external_id`, `role_session_name` and `duration_seconds`. SSO, web identity and
+/// `credential_process` profiles are refused with an error that says so.
+///
+/// The files are read on every call, so edits apply at the next refresh.
+public struct ProfileCredentialProvider: CredentialProvider {
+    /// The profile used, and whether the operator named it (a missing named profile is an error,
+    /// a missing `default` only means "nothing here").
+    public let profileName: String
+    /// True when the profile was named explicitly (parameter or `AWS_PROFILE`).
+    public var isExplicit: Bool { namedBy != nil }
+    /// Who named the profile, for error messages: `AWS_PROFILE` or the caller.
+    private let namedBy: String?
+    let environment: [String: String]
+    let transport: any HTTPTransport
+    let makeSTS: @Sendable (any CredentialProvider) -> any STSAPI
+    let readFile: @Sendable (String) -> String?
+    let now: @Sendable () -> Date
+
+    /// Creates the provider. `profile` overrides `AWS_PROFILE`; `transport` is used for
+    /// `credential_source = Ec2InstanceMetadata`; `makeSTS` builds STS clients for `role_arn`.
+    public init(environment: [String: String], profile: String? = nil, transport: any HTTPTransport,
+                makeSTS: @escaping @Sendable (any CredentialProvider) -> any STSAPI,
+                readFile: @escaping @Sendable (String) -> String? = SharedConfigFiles.readFromDisk,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        let fromEnvironment = environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
+        profileName = profile ?? fromEnvironment ?? "default"
+        namedBy = profile != nil ? "requested" : fromEnvironment != nil ? "from AWS_PROFILE" : nil
+        self.environment = environment; self.transport = transport; self.makeSTS = makeSTS
+        self.readFile = readFile; self.now = now
+    }
+
+    /// The profile's credentials. Throws "not found" when there is no `default` profile
+    /// (or it holds no credentials), and a hard error for anything misconfigured.
+    public func credential(logger: Logger) async throws -> ExpiringCredential {
+        let provider = try resolvedProvider()
+        return try await provider.credential(logger: logger)
+    }
+
+    /// The provider the profile describes, without calling it (no I/O but reading the files).
+    public func resolvedProvider() throws -> any CredentialProvider {
+        let files = try SharedConfigFiles(environment: environment, readFile: readFile)
+        guard let profile = files.profile(named: profileName) else {
+            if let namedBy {
+                throw Self.error("ProfileNotFound",
+                    "profile \"\(profileName)\" (\(namedBy)) is not in \(files.searchedFiles): add "
+                    + "[\(profileName)] to the credentials file or [profile \(profileName)] to the config file, "
+                    + "or unset AWS_PROFILE")
+            }
+            throw AWSError.credentialsNotFound("profile", "no [default] profile in \(files.searchedFiles)")
+        }
+        guard let provider = try resolve(profile, files: files, path: [profileName]) else {
+            throw AWSError.credentialsNotFound("profile",
+                "profile \"\(profileName)\" in \(files.searchedFiles) has no aws_access_key_id or role_arn")
+        }
+        return provider
+    }
+
+    /// The provider for `profile`, or `nil` when it configures no credentials at all.
+    /// `path` is the chain of profile names that led here, for cycle detection.
+    private func resolve(_ profile: SharedConfigFiles.Profile, files: SharedConfigFiles,
+                         path: [String]) throws -> (any CredentialProvider)? {
+        if let roleArn = profile["role_arn"] {
+            if profile["web_identity_token_file"] != nil {
+                throw Self.unsupported(profile, "web_identity_token_file")
+            }
+            return try assumeRole(roleArn, profile: profile, files: files, path: path)
+        }
+        if let feature = ["sso_session", "sso_start_url", "sso_account_id", "sso_role_name", "web_identity_token_file"]
+            .first(where: { profile[$0] != nil }) {
+            throw Self.unsupported(profile, feature)
+        }
+        if let keys = try staticKeys(profile) { return keys }
+        if profile["credential_process"] != nil { throw Self.unsupported(profile, "credential_process") }
+        return nil
+    }
+
+    /// The profile's own static keys, `nil` when it has none, an error when half a pair is set.
+    private func staticKeys(_ profile: SharedConfigFiles.Profile) throws -> StaticCredentialProvider? {
+        switch (profile["aws_access_key_id"], profile["aws_secret_access_key"]) {
+        case (nil, nil):
+            return nil
+        case (let access?, let secret?):
+            let origin = profile.origins["aws_access_key_id"] ?? "?"
+            return StaticCredentialProvider(
+                AWSCredential(accessKeyId: access, secretAccessKey: secret, sessionToken: profile["aws_session_token"]),
+                source: "profile \(profile.name) (\(origin))")
+        case (_?, nil):
+            throw Self.error("PartialCredentials", "profile \"\(profile.name)\" (\(profile.origins["aws_access_key_id"] ?? "?")) "
+                + "sets aws_access_key_id but not aws_secret_access_key: add the secret or remove the key id")
+        case (nil, _?):
+            throw Self.error("PartialCredentials", "profile \"\(profile.name)\" (\(profile.origins["aws_secret_access_key"] ?? "?")) "
+                + "sets aws_secret_access_key but not aws_access_key_id: add the key id or remove the secret")
+        }
+    }
+
+    private func assumeRole(_ roleArn: String, profile: SharedConfigFiles.Profile, files: SharedConfigFiles,
+                            path: [String]) throws -> AssumeRoleCredentialProvider {
+        let name = profile.name
+        let base: any CredentialProvider
+        switch (profile["source_profile"], profile["credential_source"]) {
+        case (_?, _?):
+            throw Self.error("InvalidProfile",
+                "profile \"\(name)\" sets both source_profile and credential_source: keep exactly one")
+        case (nil, nil):
+            throw Self.error("InvalidProfile",
+                "profile \"\(name)\" sets role_arn but neither source_profile nor credential_source: add one of them "
+                + "to say which credentials assume the role")
+        case (let source?, nil):
+            base = try sourceProfile(source, of: profile, files: files, path: path)
+        case (nil, let source?):
+            base = try credentialSource(source, profile: name)
+        }
+        var duration: Int?
+        if let text = profile["duration_seconds"] {
+            guard let seconds = Int(text), (900...43_200).contains(seconds) else {
+                throw Self.error("InvalidProfile",
+                    "profile \"\(name)\": duration_seconds \"\(text)\" must be a whole number from 900 to 43200")
+            }
+            duration = seconds
+        }
+        return AssumeRoleCredentialProvider(
+            roleArn: roleArn, externalId: profile["external_id"],
+            sessionName: profile["role_session_name"] ?? "snapferry-\(name)",
+            durationSeconds: duration, base: base, makeSTS: makeSTS)
+    }
+
+    private func sourceProfile(_ source: String, of profile: SharedConfigFiles.Profile, files: SharedConfigFiles,
+                               path: [String]) throws -> any CredentialProvider {
+        // A profile may name itself as its source to assume a role with its own static keys (as the CLI allows).
+        if source == profile.name, let keys = try staticKeys(profile) { return keys }
+        if path.contains(source) {
+            throw Self.error("ProfileCycle", "source_profile settings form a cycle: "
+                + (path + [source]).joined(separator: " → ") + ": end the chain at a profile with static keys "
+                + "or a credential_source")
+        }
+        guard let next = files.profile(named: source) else {
+            throw Self.error("ProfileNotFound", "profile \"\(profile.name)\" names source_profile \"\(source)\", "
+                + "which is not in \(files.searchedFiles)")
+        }
+        guard let provider = try resolve(next, files: files, path: path + [source]) else {
+            throw Self.error("InvalidProfile", "source profile \"\(source)\" (used by \"\(profile.name)\") has no "
+                + "aws_access_key_id/aws_secret_access_key or role_arn")
+        }
+        return provider
+    }
+
+    private func credentialSource(_ source: String, profile name: String) throws -> any CredentialProvider {
+        switch source {
+        case "Environment":
+            return EnvironmentCredentialProvider(environment: environment)
+        case "Ec2InstanceMetadata":
+            return IMDSCredentialProvider(transport: transport, environment: environment, now: now)
+        case "EcsContainer":
+            throw Self.error("UnsupportedProfile", "profile \"\(name)\": credential_source EcsContainer is not "
+                + "supported by snapferry: use Environment or Ec2InstanceMetadata")
+        default:
+            throw Self.error("InvalidProfile", "profile \"\(name)\": unknown credential_source \"\(source)\": "
+                + "use Environment or Ec2InstanceMetadata")
+        }
+    }
+
+    private static func unsupported(_ profile: SharedConfigFiles.Profile, _ feature: String) -> AWSError {
+        error("UnsupportedProfile", "profile \"\(profile.name)\" uses \(feature), which snapferry does not support: "
+            + "use aws_access_key_id/aws_secret_access_key, role_arn with source_profile or credential_source, "
+            + "the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables, or an EC2 instance role")
+    }
+
+    private static func error(_ code: String, _ message: String) -> AWSError {
+        AWSError.credentials("profile", code: code, message)
+    }
+}

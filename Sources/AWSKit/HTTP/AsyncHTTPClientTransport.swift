@@ -1,0 +1,60 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The live transport: async-http-client with a shared connection pool,
+/// connect and per-request timeouts. Bodies and headers are never logged.
+public final class AsyncHTTPClientTransport: HTTPTransport {
+    private let client: HTTPClient
+    private let ownsClient: Bool
+
+    /// Creates a transport with its own pool (connect timeout 5 s, idle connections kept 60 s).
+    public init(connectTimeout: Duration = .seconds(5)) {
+        var config = HTTPClient.Configuration()
+        config.timeout = .init(connect: .milliseconds(Int64(connectTimeout.components.seconds * 1000)), read: nil)
+        config.connectionPool = .init(idleTimeout: .seconds(60))
+        config.decompression = .disabled
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        self.ownsClient = true
+    }
+
+    /// Shuts the pool down; call once before exit.
+    public func shutdown() async throws {
+        if ownsClient { try await client.shutdown() }
+    }
+
+    /// Sends the request; connection failures and timeouts become `AWSError` `.transport` / `.timeout`.
+    public func execute(_ request: HTTPRequest, timeout: Duration, logger: Logger) async throws -> HTTPResponse {
+        var outgoing = HTTPClientRequest(url: request.url.absoluteString)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers where name.lowercased() != "host" {
+            outgoing.headers.add(name: name, value: value)
+        }
+        // The signed Host header (with port) must be the one sent.
+        if let host = request.headers.first(where: { $0.name.lowercased() == "host" }) {
+            outgoing.headers.replaceOrAdd(name: "Host", value: host.value)
+        }
+        outgoing.body = .bytes(ByteBuffer(bytes: request.body))
+        let deadline = TimeAmount.milliseconds(Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+        do {
+            let response = try await client.execute(outgoing, timeout: deadline, logger: logger)
+            var body = try await response.body.collect(upTo: 64 * 1024 * 1024)
+            let bytes = body.readBytes(length: body.readableBytes) ?? []
+            return HTTPResponse(status: Int(response.status.code),
+                                headers: response.headers.map { (name: $0.name, value: $0.value) },
+                                body: Data(bytes))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout
+                    || error == .connectTimeout {
+            throw AWSError(kind: .timeout, service: "", operation: "", code: "", message: "no answer within \(timeout) from \(request.url.host ?? "?")")
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let error as AWSError {
+            throw error
+        } catch {
+            throw AWSError(kind: .transport, service: "", operation: "", code: "",
+                           message: "\(request.url.host ?? "?"): \(error)")
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import AWSKit
+import Foundation
+
+extension SimWorld {
+    /// Whether `principal` may use the key for `actions` (key policy only; an
+    /// AWS-managed key serves its own account only, through the service).
+    func canUse(keyArn: String, principal: SimPrincipal, actions: [String]) -> Bool {
+        guard let key = keys[keyArn], key.enabled else { return false }
+        if key.awsManaged { return principal.account == key.scope.account }
+        let subject = KeyPolicy.Subject(account: principal.account, arn: principal.arn, roleArn: principal.roleArn)
+        return KeyPolicy.allowsAll(key.policy, actions: actions, subject: subject)
+    }
+
+    /// Finds a key named by id, ARN, alias name or alias ARN, as KMS does:
+    /// bare ids and alias names resolve in the caller's account and region.
+    private func lookupKey(_ reference: String, _ context: SimContext) throws(SimDenial) -> KeyRecord {
+        if reference.hasPrefix("alias/") || (SimARN(reference)?.resource.hasPrefix("alias/") ?? false) {
+            let aliasArn = reference.hasPrefix("arn:") ? reference
+                : "arn:aws:kms:\(context.scope.region):\(context.scope.account):\(reference)"
+            guard let arn = resolveKeyArn(reference, in: context.scope), let key = keys[arn] else {
+                throw SimDenial("NotFoundException", "Alias \(aliasArn) is not found.")
+            }
+            return key
+        }
+        let arn = reference.hasPrefix("arn:") ? reference
+            : "arn:aws:kms:\(context.scope.region):\(context.scope.account):key/\(reference)"
+        guard let key = keys[arn] else { throw SimDenial("NotFoundException", "Key '\(arn)' does not exist") }
+        return key
+    }
+
+    private func requireAccess(_ key: KeyRecord, action: String, _ context: SimContext, resourceBased: Bool) throws(SimDenial) {
+        guard !canUse(keyArn: key.arn, principal: context.principal, actions: [action]) else { return }
+        let suffix = resourceBased ? " because no resource-based policy allows the \(action) action" : ""
+        throw SimDenial("AccessDeniedException",
+                        "User: \(context.principal.arn) is not authorized to perform: \(action) on resource: \(key.arn)\(suffix)")
+    }
+
+    /// DescribeKey (AWS-ERRORS 12a).
+    func describeKey(_ reference: String, _ context: SimContext) throws(SimDenial) -> KeyMetadata {
+        let key = try lookupKey(reference, context)
+        if key.scope.account != context.scope.account || !key.awsManaged {
+            try requireAccess(key, action: "kms:DescribeKey", context, resourceBased: true)
+        }
+        return KeyMetadata(keyId: key.keyId, arn: key.arn, keyManager: key.awsManaged ? "AWS" : "CUSTOMER",
+                           keyState: key.enabled ? "Enabled" : "Disabled", enabled: key.enabled, description: key.description)
+    }
+
+    /// GetKeyPolicy (AWS-ERRORS 12b): only the owning account, and only if the policy lets it.
+    func keyPolicy(_ reference: String, name: String, _ context: SimContext) throws(SimDenial) -> String {
+        let key = try lookupKey(reference, context)
+        guard name == "default" else { throw SimDenial("NotFoundException", "No such policy exists") }
+        if key.scope.account != context.scope.account {
+            throw SimDenial("AccessDeniedException",
+                            "User: \(context.principal.arn) is not authorized to perform: kms:GetKeyPolicy on resource: \(key.arn)")
+        }
+        if !key.awsManaged { try requireAccess(key, action: "kms:GetKeyPolicy", context, resourceBased: false) }
+        return key.policy.jsonText
+    }
+
+    /// ListAliases of the caller's account and region (optionally for one key), sorted by name.
+    func listAliases(keyId: String?, limit: Int?, marker: String?, _ context: SimContext) throws(SimDenial) -> Page<KMSAlias> {
+        let pageSize = limit ?? 50
+        guard (1...100).contains(pageSize) else {
+            throw SimDenial("ValidationException", "1 validation error detected: Value '\(pageSize)' at 'limit' failed to "
+                            + "satisfy constraint: Member must have value less than or equal to 100")
+        }
+        var target: String?
+        if let keyId { target = try lookupKey(keyId, context).keyId }
+        let all = (aliases[context.scope] ?? [:]).sorted { $0.key < $1.key }.compactMap { name, arn -> KMSAlias? in
+            guard let key = keys[arn], target == nil || key.keyId == target else { return nil }
+            return KMSAlias(name: name, arn: "arn:aws:kms:\(context.scope.region):\(context.scope.account):\(name)",
+                            targetKeyId: key.keyId)
+        }
+        return try SimPaging.page(all, key: \.name, maxRecords: pageSize, marker: marker,
+                                  invalidMarker: SimDenial("InvalidMarkerException", "Invalid marker"))
+    }
+}
+
+extension SimWorld {
+    /// Admin: replaces a customer-managed key's policy (what PutKeyPolicy would do),
+    /// so tests can grant or revoke an account's use of a key. Returns false for
+    /// an unknown or AWS-managed key.
+    @discardableResult
+    public func setKeyPolicy(keyArn: String, policy: SimJSON) -> Bool {
+        ensurePopulated()
+        guard let key = keys[keyArn], !key.awsManaged else { return false }
+        keys[keyArn]?.policy = policy
+        return true
+    }
+
+    /// The `aws/rds` key ARN of an account and region.
+    public func awsRDSKeyArn(account: String, region: String) -> String {
+        "arn:aws:kms:\(region):\(account):key/\(StableID.uuid("aws/rds/\(account)/\(region)"))"
+    }
+}

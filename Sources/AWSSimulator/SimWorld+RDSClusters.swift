@@ -1,0 +1,150 @@
+import AWSKit
+import Foundation
+
+extension SimWorld {
+    /// RestoreDBClusterFromSnapshot: a new cluster with no instances, `creating` for `restore_seconds`.
+    func restoreCluster(_ input: RestoreDBClusterFromSnapshotInput, _ context: SimContext) throws(SimDenial) -> DBCluster {
+        let id = try Self.validIdentifier(input.clusterIdentifier, parameter: "DBClusterIdentifier")
+        let snapshot = try resolveSnapshot(input.snapshotIdentifier, context, allowOtherRegion: false)
+        guard snapshot.isAvailable(at: context.now) else {
+            throw .snapshotState("DBClusterSnapshot \(input.snapshotIdentifier) is not in the available state.")
+        }
+        let state = regions[context.scope] ?? RegionState()
+        if state.clusters[id] != nil { throw SimDenial("DBClusterAlreadyExistsFault", "DB Cluster already exists") }
+        if state.clusters.count >= state.quotas.dbClusters {
+            throw SimDenial("DBClusterQuotaExceededFault",
+                            "The request would exceed the DB cluster quota (\(state.quotas.dbClusters)) of this account.",
+                            status: 403)
+        }
+        if input.engine != snapshot.engine {
+            throw SimDenial("InvalidParameterCombination",
+                            "The engine \(input.engine) does not match the snapshot's engine \(snapshot.engine).")
+        }
+        let subnetGroup = input.subnetGroup ?? "default"
+        if subnetGroup.lowercased() != "default", !state.subnetGroups.contains(subnetGroup.lowercased()) {
+            throw SimDenial("DBSubnetGroupNotFoundFault", "DB subnet group '\(subnetGroup)' does not exist.", status: 404)
+        }
+        for group in input.vpcSecurityGroupIds where !state.securityGroups.contains(group) {
+            throw .invalidParameter("Invalid security group , groupId= \(group), groupName=.")
+        }
+        var key = snapshot.kmsKeyArn
+        if let sourceKey = snapshot.kmsKeyArn,
+           !canUse(keyArn: sourceKey, principal: context.principal, actions: Self.sourceKeyActions) {
+            throw .keyNotAccessible("The source snapshot KMS key [\(sourceKey)] does not exist, is not enabled or you do not "
+                                    + "have permissions to access it.")
+        }
+        if let requested = input.kmsKeyId { key = try targetKey(requested, context) }
+        let until = context.now.addingTimeInterval(durationRandom.draw(scenario.durations.restoreSeconds))
+        let window = 3 * 3600
+        let cluster = ClusterRecord(
+            id: id, scope: context.scope, engine: snapshot.engine, engineVersion: input.engineVersion ?? snapshot.engineVersion,
+            kmsKeyArn: key, sizeGb: snapshot.sizeGb, backupRetentionDays: 1, backupWindowStart: window,
+            deletionProtection: input.deletionProtection ?? false, subnetGroup: subnetGroup.lowercased(),
+            securityGroups: input.vpcSecurityGroupIds, createTime: context.now, masterSecretArn: nil, tags: input.tags,
+            status: "creating", until: until, nextBackup: Self.nextWindow(after: until, windowStart: window))
+        regions[context.scope]?.clusters[id] = cluster
+        schedule(until)
+        return model(cluster, state: regions[context.scope] ?? state, now: context.now)
+    }
+
+    /// CreateDBInstance into an available cluster.
+    func createInstance(_ input: CreateDBInstanceInput, _ context: SimContext) throws(SimDenial) -> DBInstance {
+        let id = try Self.validIdentifier(input.instanceIdentifier, parameter: "DBInstanceIdentifier")
+        let state = regions[context.scope] ?? RegionState()
+        guard let cluster = state.clusters[input.clusterIdentifier.lowercased()] else {
+            throw .clusterNotFound(input.clusterIdentifier)
+        }
+        guard ["available", "backing-up"].contains(cluster.displayStatus(at: context.now)) else {
+            throw .clusterState("DB cluster \(cluster.id) is not currently in the available state.")
+        }
+        if state.instances[id] != nil { throw SimDenial("DBInstanceAlreadyExists", "DB instance already exists") }
+        if state.instances.count >= state.quotas.dbInstances { throw SimDenial("InstanceQuotaExceeded", "DB Instance quota exceeded") }
+        let until = context.now.addingTimeInterval(durationRandom.draw(scenario.durations.instanceSeconds))
+        let instance = InstanceRecord(id: id, scope: context.scope, clusterID: cluster.id, instanceClass: input.instanceClass,
+                                      engine: cluster.engine, promotionTier: input.promotionTier, tags: input.tags,
+                                      status: "creating", until: until, createTime: context.now)
+        regions[context.scope]?.instances[id] = instance
+        schedule(until)
+        return model(instance, state: state)
+    }
+
+    /// DeleteDBInstance: `deleting` for `delete_seconds`, then gone.
+    func deleteInstance(id reference: String, _ context: SimContext) throws(SimDenial) -> DBInstance {
+        guard var instance = regions[context.scope]?.instances[reference.lowercased()] else { throw .instanceNotFound(reference) }
+        guard instance.status == "available" else {
+            throw SimDenial("InvalidDBInstanceState", "Instance \(instance.id) is not in the available state.")
+        }
+        instance.status = "deleting"
+        instance.until = context.now.addingTimeInterval(scenario.durations.deleteSeconds)
+        regions[context.scope]?.instances[instance.id] = instance
+        schedule(instance.until)
+        return model(instance, state: regions[context.scope] ?? RegionState())
+    }
+
+    /// ModifyDBCluster: rename (ApplyImmediately only), deletion protection, managed master password.
+    func modifyCluster(_ input: ModifyDBClusterInput, _ context: SimContext) throws(SimDenial) -> DBCluster {
+        guard var cluster = regions[context.scope]?.clusters[input.clusterIdentifier.lowercased()] else {
+            throw .clusterNotFound(input.clusterIdentifier)
+        }
+        guard cluster.displayStatus(at: context.now) == "available" else {
+            throw .clusterState("DB cluster \(cluster.id) is not currently in the available state.")
+        }
+        let oldID = cluster.id
+        if let rawNew = input.newClusterIdentifier, input.applyImmediately == true {
+            let newID = try Self.validIdentifier(rawNew, parameter: "NewDBClusterIdentifier")
+            if newID != oldID {
+                if regions[context.scope]?.clusters[newID] != nil {
+                    throw SimDenial("DBClusterAlreadyExistsFault", "DB Cluster already exists")
+                }
+                cluster.id = newID
+                cluster.status = "renaming"
+                cluster.until = context.now.addingTimeInterval(scenario.durations.renameSeconds)
+                schedule(cluster.until)
+                for (key, instance) in regions[context.scope]?.instances ?? [:] where instance.clusterID == oldID {
+                    regions[context.scope]?.instances[key]?.clusterID = newID
+                }
+            }
+        }
+        if let protection = input.deletionProtection { cluster.deletionProtection = protection }
+        if let manage = input.manageMasterUserPassword {
+            if manage, cluster.masterSecretArn == nil {
+                resourceCounter += 1
+                let suffix = StableID.uuid("secret-\(cluster.arn)-\(resourceCounter)")
+                cluster.masterSecretArn = "arn:aws:secretsmanager:\(context.scope.region):\(context.scope.account):secret:"
+                    + "rds!cluster-\(suffix)-\(suffix.suffix(6))"
+            } else if !manage {
+                cluster.masterSecretArn = nil
+            }
+        }
+        regions[context.scope]?.clusters[oldID] = nil
+        regions[context.scope]?.clusters[cluster.id] = cluster
+        return model(cluster, state: regions[context.scope] ?? RegionState(), now: context.now)
+    }
+
+    /// DeleteDBCluster: refused with deletion protection or while instances remain.
+    func deleteCluster(_ input: DeleteDBClusterInput, _ context: SimContext) throws(SimDenial) -> DBCluster {
+        guard var cluster = regions[context.scope]?.clusters[input.clusterIdentifier.lowercased()] else {
+            throw .clusterNotFound(input.clusterIdentifier)
+        }
+        if cluster.deletionProtection {
+            throw SimDenial("InvalidParameterCombination",
+                            "Cannot delete protected Cluster, please disable deletion protection and try again.")
+        }
+        let live = regions[context.scope]?.instances.values.contains { $0.clusterID == cluster.id && $0.status != "deleting" } ?? false
+        if live { throw .clusterState("Cluster cannot be deleted, it still contains DB instances in non-deleting state.") }
+        guard cluster.displayStatus(at: context.now) == "available" else {
+            throw .clusterState("DB cluster \(cluster.id) is not currently in the available state.")
+        }
+        if !input.skipFinalSnapshot {
+            guard let final = input.finalSnapshotIdentifier else {
+                throw .invalidParameter("FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.")
+            }
+            _ = try createSnapshot(id: final, cluster: cluster.id, tags: [], context)
+        }
+        cluster.status = "deleting"
+        cluster.until = context.now.addingTimeInterval(scenario.durations.deleteSeconds)
+        regions[context.scope]?.clusters[cluster.id] = cluster
+        schedule(cluster.until)
+        return model(cluster, state: regions[context.scope] ?? RegionState(), now: context.now)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// The identifiers snapferry gives the snapshots it creates, derived from the
+/// schedule slot so that a retried or resumed create finds the snapshot that
+/// already exists instead of making a second one.
+///
+/// `snapferry-<source>-<yyyymmdd>-<hhmm>` (the slot in UTC); shareable copies
+/// add `-s<N>` (N ≥ 2, the primary is copy 1); copies in a target account add
+/// `-<target>`. RDS stores identifiers in lower case, so names are lower-cased.
+public struct SnapshotName: Sendable, Hashable, CustomStringConvertible {
+    /// The fleet source the snapshot belongs to.
+    public let source: String
+    /// The schedule slot, truncated to the minute.
+    public let slot: Date
+    /// 1 for the primary snapshot, N ≥ 2 for the N-th shareable copy.
+    public let shareCopy: Int
+    /// The target whose account holds this copy, if any.
+    public let target: String?
+
+    /// Creates the name of a snapshot of `source` for `slot`.
+    public init(source: String, slot: Date, shareCopy: Int = 1, target: String? = nil) {
+        self.source = source.lowercased()
+        self.slot = Date(timeIntervalSince1970: (slot.timeIntervalSince1970 / 60).rounded(.down) * 60)
+        self.shareCopy = shareCopy
+        self.target = target?.lowercased()
+    }
+
+    /// The RDS identifier.
+    public var description: String {
+        var id = "snapferry-\(source)-\(Self.stamp(slot))"
+        if shareCopy > 1 { id += "-s\(shareCopy)" }
+        if let target { id += "-\(target)" }
+        return id
+    }
+
+    /// The prefix every snapshot of `source` starts with, for Describe filters.
+    public static func prefix(source: String) -> String { "snapferry-\(source.lowercased())-" }
+
+    /// `yyyymmdd-hhmm` in UTC.
+    static func stamp(_ date: Date) -> String {
+        let c = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func pad(_ v: Int?, _ width: Int) -> String {
+            let s = String(v ?? 0)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "-" + pad(c.hour, 2) + pad(c.minute, 2)
+    }
+
+    /// Parses an identifier made by `description` for a known source (source names may
+    /// contain hyphens, so the source is given, not guessed). Case-insensitive.
+    public init?(parsing id: String, source: String) {
+        let id = id.lowercased(), prefix = Self.prefix(source: source)
+        guard id.hasPrefix(prefix) else { return nil }
+        let rest = id.dropFirst(prefix.count)
+        guard rest.count >= 13 else { return nil }
+        let stamp = rest.prefix(13)
+        let digits = stamp.filter(\.isNumber)
+        guard digits.count == 12, stamp[stamp.index(stamp.startIndex, offsetBy: 8)] == "-" else { return nil }
+        func num(_ from: Int, _ len: Int) -> Int {
+            Int(digits.dropFirst(from).prefix(len)) ?? -1
+        }
+        var comps = DateComponents()
+        comps.year = num(0, 4); comps.month = num(4, 2); comps.day = num(6, 2)
+        comps.hour = num(8, 2); comps.minute = num(10, 2)
+        guard let date = Self.utcCalendar.date(from: comps), Self.stamp(date) == String(stamp) else { return nil }
+        var tail = rest.dropFirst(13)
+        var copy = 1
+        if tail.hasPrefix("-s"), let end = tail.dropFirst(2).firstIndex(where: { !$0.isNumber }) ?? Optional(tail.endIndex),
+           let n = Int(tail[tail.index(tail.startIndex, offsetBy: 2)..<end]), n >= 2 {
+            copy = n
+            tail = tail[end...]
+        }
+        var target: String?
+        if !tail.isEmpty {
+            guard tail.hasPrefix("-"), tail.count > 1 else { return nil }
+            target = String(tail.dropFirst())
+        }
+        self.init(source: source, slot: date, shareCopy: copy, target: target)
+    }
+
+    private static let utcCalendar: Calendar = {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(identifier: "UTC") ?? c.timeZone
+        return c
+    }()
+}

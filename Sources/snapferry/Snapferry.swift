@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+
+/// The `snapferry` command: subcommands for operators, one daemon for systemd.
+struct Snapferry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapferry",
+        abstract: "Keeps encrypted Aurora clusters snapshotted, shared and restored across AWS accounts.",
+        version: SnapferryVersion.current,
+        subcommands: [ValidateCommand.self, RetentionCommand.self])
+}
+
+/// The build's version, also shown as `snapferry_build_info{version}`.
+enum SnapferryVersion {
+    static let current = "0.1.0"
+}
+
+/// Entry point: maps argument errors to exit status 2, as PRODUCT.md promises
+/// (0 success, 1 an operation failed, 2 usage or configuration error).
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try Snapferry.parseAsRoot()
+            if var async = command as? any AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = Snapferry.exitCode(for: error)
+            let message = Snapferry.fullMessage(for: error)
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+            if code == .validationFailure { Foundation.exit(2) }
+            Foundation.exit(code.rawValue)
+        }
+    }
+}

@@ -10,7 +10,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "snapferry",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "snapferry", targets: ["snapferry"]),
         .executable(name: "snapferry-sim", targets: ["snapferry-sim"]),
@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // Pure core: cron, retention, names, durations, planner. Foundation only:
@@ -64,10 +65,16 @@ let package = Package(
             dependencies: ["SimServer", "AWSSimulator", "SnapferryCore",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
+        // The engine: fleet-wide AWS access, planner execution, journaling (grows with the issues).
+        .target(
+            name: "SnapferryEngine",
+            dependencies: ["SnapferryCore", "SnapferryConfig", "AWSKit"],
+            swiftSettings: strict),
         .executableTarget(
             name: "snapferry",
             dependencies: [
-                "SnapferryCore", "SnapferryConfig",
+                "SnapferryCore", "SnapferryConfig", "SnapferryEngine", "AWSKit",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -75,15 +82,23 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "SnapferryConfigTests", dependencies: ["SnapferryConfig", "SnapferryCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "AWSKitTests", dependencies: ["AWSKit", "SnapferryCore",
-                                                        .product(name: "Hummingbird", package: "hummingbird")],
+        // Test-only helpers: starting moto_server / snapferry-sim as bounded child processes.
+        .target(name: "SnapferryTestSupport", dependencies: ["AWSKit", "SnapferryCore"],
+                path: "Tests/SnapferryTestSupport", swiftSettings: strict),
+        .testTarget(name: "AWSKitTests", dependencies: ["AWSKit", "SnapferryCore", "SnapferryTestSupport", "AWSSigV4",
+                                                        .product(name: "NIOCore", package: "swift-nio"),
+                                                        .product(name: "NIOPosix", package: "swift-nio"),
+                                                        .product(name: "NIOHTTP1", package: "swift-nio")],
                     swiftSettings: strict),
         .testTarget(name: "AWSSimulatorTests", dependencies: ["AWSSimulator", "AWSKit", "SnapferryCore"],
                     swiftSettings: strict),
         .testTarget(name: "SimServerTests", dependencies: ["SimServer", "AWSSimulator", "AWSKit", "AWSSigV4", "SnapferryCore",
                                                           .product(name: "Hummingbird", package: "hummingbird")],
                     swiftSettings: strict),
+        // Runs the built `snapferry` binary as an operator would (exit codes, output, peers).
+        .testTarget(name: "SnapferryCLITests", dependencies: ["SnapferryTestSupport"], swiftSettings: strict),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )
+

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. Local AWS peers (moto_server, snapferry-sim) are
-# started by the tests themselves on 127.0.0.1 with bounded timeouts.
+# Runs the whole test suite: the Swift tests (which start their own moto_server
+# and in-process servers on 127.0.0.1), then the boto3 tests against the built
+# snapferry-sim. Every peer is started by the tests, bounded in time, and ended
+# with them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SNAPFERRY_VENV="$PWD/.venv"
+[ -x .venv/bin/python ] || { echo "no .venv: run scripts/setup.sh first" >&2; exit 2; }
 swift build --build-tests
-swift test --skip-build 2>&1 | tee .build/test-output.txt
+swift test --skip-build
+SNAPFERRY_SIM_BIN="$PWD/.build/debug/snapferry-sim" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/python

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 /// The `snapferry` command: subcommands for operators, one daemon for systemd.
 struct Snapferry: AsyncParsableCommand {
@@ -7,7 +8,7 @@ struct Snapferry: AsyncParsableCommand {
         commandName: "snapferry",
         abstract: "Keeps encrypted Aurora clusters snapshotted, shared and restored across AWS accounts.",
         version: SnapferryVersion.current,
-        subcommands: [ValidateCommand.self, RetentionCommand.self])
+        subcommands: [ValidateCommand.self, RetentionCommand.self, WhoamiCommand.self])
 }
 
 /// The build's version, also shown as `snapferry_build_info{version}`.
@@ -20,6 +21,13 @@ enum SnapferryVersion {
 @main
 enum Main {
     static func main() async {
+        // Logs go to stderr; quiet by default for commands (SNAPFERRY_LOG_LEVEL=info|debug for more).
+        let level = Logger.Level(rawValue: ProcessInfo.processInfo.environment["SNAPFERRY_LOG_LEVEL"] ?? "") ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         do {
             var command = try Snapferry.parseAsRoot()
             if var async = command as? any AsyncParsableCommand {

@@ -69,7 +69,7 @@ func diagnostics(_ yaml: String) -> [String] {
         #expect(config.defaults.region == "us-east-1")
         #expect(config.defaults.limits == Limits())
         #expect(config.sources[0].method == .snapshot)
-        #expect(config.sources[0].timeZone.identifier == "UTC")
+        #expect(config.sources[0].timeZone.secondsFromGMT() == 0)
         #expect(config.resolvedStatePath(environment: ["STATE_DIRECTORY": "/var/lib/snapferry"]) == "/var/lib/snapferry/state.sqlite")
         #expect(config.resolvedStatePath(environment: [:]) == "./snapferry-state.sqlite")
     }
@@ -104,28 +104,28 @@ func diagnostics(_ yaml: String) -> [String] {
     @Test func load_kmsAliasArn_asksForTheKeyArn() {
         let yaml = minimalFleet.replacingOccurrences(of: "key/0f9a8b7c-1111-2222-3333-444455556666", with: "alias/snapferry")
         #expect(diagnostics(yaml) == [
-            "f.yaml:12:14: sources[0].kms_key: an alias cannot be shared across accounts or named in IAM policies; use the key ARN (arn:aws:kms:us-east-1:111111111111:key/<key-id>)",
+            "f.yaml:13:14: sources[0].kms_key: an alias cannot be shared across accounts or named in IAM policies; use the key ARN (arn:aws:kms:us-east-1:111111111111:key/<key-id>)",
         ])
     }
 
     @Test func load_kmsKeyOfAnotherAccount_isRefused() {
         let yaml = minimalFleet.replacingOccurrences(of: "us-east-1:111111111111:key", with: "us-east-1:222222222222:key")
         #expect(diagnostics(yaml) == [
-            "f.yaml:12:14: sources[0].kms_key: key is in account 222222222222 but it is used in account 111111111111; name a key of that account",
+            "f.yaml:13:14: sources[0].kms_key: key is in account 222222222222 but it is used in account 111111111111; name a key of that account",
         ])
     }
 
     @Test func load_targetInTheSourceAccount_isRefused() {
         let yaml = minimalFleet.replacingOccurrences(of: "    account: dev\n", with: "    account: prod\n")
         #expect(diagnostics(yaml) == [
-            #"f.yaml:20:14: targets[0].account: target account "prod" is the source's own account; snapferry refreshes other accounts from shared snapshots"#,
+            #"f.yaml:19:14: targets[0].account: target account "prod" is the source's own account; snapferry refreshes other accounts from shared snapshots"#,
         ])
     }
 
     @Test func load_targetInAnotherRegion_isRefused() {
         let yaml = minimalFleet.replacingOccurrences(of: "    cluster: orders-dev\n", with: "    cluster: orders-dev\n    region: eu-west-1\n")
         #expect(diagnostics(yaml) == [
-            #"f.yaml:23:13: targets[0].region: target region eu-west-1 differs from source "orders" region us-east-1; shared snapshots restore only in their own region"#,
+            #"f.yaml:22:13: targets[0].region: target region eu-west-1 differs from source "orders" region us-east-1; shared snapshots restore only in their own region"#,
         ])
     }
 
@@ -142,28 +142,28 @@ func diagnostics(_ yaml: String) -> [String] {
             security_groups: [sg-0123456789abcdef0]
         """
         let got = diagnostics(minimalFleet + second)
-        #expect(got == [#"f.yaml:33:14: targets[1].cluster: cluster "orders-dev" is already refreshed by target "orders-dev" in the same account and region"#])
+        #expect(got == [#"f.yaml:29:14: targets[1].cluster: cluster "orders-dev" is already refreshed by target "orders-dev" in the same account and region"#])
     }
 
     @Test func load_serverlessCapacityOutOfRange_isReported() {
         let yaml = minimalFleet.replacingOccurrences(of: "[{ class: db.r6g.large }]",
                                                      with: "[{ class: db.serverless }]\n    serverless_v2: { min_capacity: 4, max_capacity: 2.25 }")
         #expect(diagnostics(yaml) == [
-            "f.yaml:25:49: targets[0].serverless_v2.max_capacity: ACUs go from 0 to 256 in steps of 0.5, got 2.25",
+            "f.yaml:23:53: targets[0].serverless_v2.max_capacity: ACUs go from 0 to 256 in steps of 0.5, got 2.25",
         ])
     }
 
     @Test func load_reservedTagKey_isRefused() {
         let yaml = minimalFleet + "\n    tags: { \"snapferry:target\": x }"
         #expect(diagnostics(yaml) == [
-            "f.yaml:30:13: targets[0].tags.snapferry:target: tag keys starting with snapferry: or aws: are reserved",
+            "f.yaml:25:13: targets[0].tags.snapferry:target: tag keys starting with snapferry: or aws: are reserved",
         ])
     }
 
     @Test func load_externalIdWithoutRole_isRefused() {
         let yaml = minimalFleet.replacingOccurrences(of: "prod: { id: \"111111111111\" }", with: "prod: { id: \"111111111111\", external_id: x }")
         #expect(diagnostics(yaml) == [
-            "f.yaml:4:41: accounts.prod.external_id: external_id is only used when assuming role_arn; add role_arn or remove external_id",
+            "f.yaml:4:44: accounts.prod.external_id: external_id is only used when assuming role_arn; add role_arn or remove external_id",
         ])
     }
 

@@ -8,37 +8,49 @@ extension AWSClient {
             preconditionFailure("\(service.id) is not a Query service")
         }
         let body = Data(params.formEncoded(action: action, version: version).utf8)
-        let response = try await send(service, operation: action, body: body,
-                                      headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")])
-        let root: XMLNode
-        do {
-            root = try XMLNode.parse(response.body)
-        } catch {
-            throw AWSError(kind: .malformedResponse, service: service.id, operation: action, code: "",
-                           message: "\(error) (\(response.body.count) bytes)", httpStatus: response.status,
-                           requestId: response.header("x-amzn-RequestId"))
+        return try await send(service, operation: action, body: body,
+                              headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")]) { response in
+            let root: XMLNode
+            do {
+                root = try XMLNode.parse(response.body)
+            } catch {
+                throw AWSError(kind: .malformedResponse, service: service.id, operation: action, code: "",
+                               message: "\(error) (\(response.body.count) bytes)", httpStatus: response.status,
+                               requestId: response.header("x-amzn-RequestId"))
+            }
+            return root.child("\(action)Result") ?? root
         }
-        return root.child("\(action)Result") ?? root
     }
 
     /// A JSON 1.1 call (KMS): returns the decoded JSON object.
-    public func json(_ service: AWSService, operation: String, _ payload: [String: any Sendable]) async throws -> [String: Any] {
+    public func json(_ service: AWSService, operation: String, _ payload: [String: any Sendable]) async throws -> JSONObject {
         guard case .json11(let prefix) = service.wireProtocol else {
             preconditionFailure("\(service.id) is not a JSON 1.1 service")
         }
         let body = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
-        let response = try await send(service, operation: operation, body: body, headers: [
+        return try await send(service, operation: operation, body: body, headers: [
             (name: "Content-Type", value: "application/x-amz-json-1.1"),
             (name: "X-Amz-Target", value: "\(prefix).\(operation)"),
-        ])
-        if response.body.isEmpty { return [:] }
-        guard let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
-            throw AWSError(kind: .malformedResponse, service: service.id, operation: operation, code: "",
-                           message: "response is not a JSON object (\(response.body.count) bytes)",
-                           httpStatus: response.status, requestId: response.header("x-amzn-RequestId"))
+        ]) { response in
+            if response.body.isEmpty { return JSONObject([:]) }
+            guard let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
+                throw AWSError(kind: .malformedResponse, service: service.id, operation: operation, code: "",
+                               message: "response is not a JSON object (\(response.body.count) bytes)",
+                               httpStatus: response.status, requestId: response.header("x-amzn-RequestId"))
+            }
+            return JSONObject(object)
         }
-        return object
     }
+}
+
+/// A decoded JSON object handed across the retry loop. `@unchecked`: it is
+/// built once from `JSONSerialization` output and only read afterwards.
+public struct JSONObject: @unchecked Sendable {
+    /// The members.
+    public let members: [String: Any]
+    init(_ members: [String: Any]) { self.members = members }
+    /// A member.
+    public subscript(key: String) -> Any? { members[key] }
 }
 
 extension AWSService {

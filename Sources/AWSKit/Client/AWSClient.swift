@@ -38,14 +38,17 @@ public final class AWSClient: Sendable {
         self.timeout = timeout; self.logger = logger
     }
 
-    /// Sends one operation with retries and returns the successful (2xx) response.
-    func send(_ service: AWSService, operation: String, body: Data, headers: [(name: String, value: String)]) async throws -> HTTPResponse {
+    /// Sends one operation with retries and decodes the successful (2xx) response; a body that
+    /// cannot be decoded (truncated, malformed) fails the attempt and is retried like a 5xx.
+    func send<T: Sendable>(_ service: AWSService, operation: String, body: Data, headers: [(name: String, value: String)],
+                           decode: @escaping @Sendable (HTTPResponse) throws -> T) async throws -> T {
         guard let url = endpoints.endpoint(for: service, region: region) else {
             throw AWSError(kind: .transport, service: service.id, operation: operation, code: "",
                            message: "no endpoint for \(service.id) in \(region); check AWS_ENDPOINT_URL and the fleet file's endpoints")
         }
         return try await withRetries(policy: policy, quota: quota, adaptive: adaptive, clock: clock) { attempt in
-            try await self.attempt(service, operation: operation, url: url, body: body, headers: headers, attempt: attempt)
+            let response = try await self.attempt(service, operation: operation, url: url, body: body, headers: headers, attempt: attempt)
+            return try decode(response)
         }
     }
 

@@ -83,7 +83,7 @@ extension AWSError: RetryClassifiable {
         case .service: return classifyAWSError(code: code, httpStatus: httpStatus)
         case .transport: return .transient
         case .timeout: return .timeout
-        case .malformedResponse: return httpStatus.map { $0 >= 500 ? .transient : .terminal } ?? .transient
+        case .malformedResponse: return .transient   // a cut-off body: the next attempt usually reads it whole
         case .credentials: return .terminal
         }
     }

@@ -10,8 +10,15 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     private let client: HTTPClient
     private let ownsClient: Bool
 
-    /// Creates a transport with its own pool (connect timeout 5 s, idle connections kept 60 s).
-    public init(connectTimeout: Duration = .seconds(5)) {
+    /// Uses the process-wide shared pool (`HTTPClient.shared`: connections reused, never
+    /// needs shutting down); each request carries its own deadline.
+    public init() {
+        self.client = HTTPClient.shared
+        self.ownsClient = false
+    }
+
+    /// Creates a transport with its own pool and connect timeout; call `shutdown()` before releasing it.
+    public init(connectTimeout: Duration) {
         var config = HTTPClient.Configuration()
         config.timeout = .init(connect: .milliseconds(Int64(connectTimeout.components.seconds * 1000)), read: nil)
         config.connectionPool = .init(idleTimeout: .seconds(60))

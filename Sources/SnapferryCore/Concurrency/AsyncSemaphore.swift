@@ -50,7 +50,7 @@ public actor AsyncSemaphore {
                 }
             }
         } onCancel: {
-
+            Task { await self.cancelWaiter(id) }
         }
     }
 

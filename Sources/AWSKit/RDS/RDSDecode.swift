@@ -1,0 +1,94 @@
+import Foundation
+
+/// Reads RDS Query XML elements into the model types. A missing required
+/// field is a typed `.malformedResponse` error, never a crash.
+enum RDSDecode {
+    static func required(_ node: XMLNode, _ name: String) throws -> XMLNode {
+        guard let child = node.child(name) else { throw malformed("no <\(name)> in <\(node.name)>") }
+        return child
+    }
+
+    static func text(_ node: XMLNode, _ name: String) throws -> String {
+        guard let value = node.string(name), !value.isEmpty else { throw malformed("no <\(name)> in <\(node.name)>") }
+        return value
+    }
+
+    static func malformed(_ message: String) -> AWSError {
+        AWSError(kind: .malformedResponse, service: "rds", operation: "", code: "", message: message)
+    }
+
+    static func bool(_ node: XMLNode, _ name: String) -> Bool? {
+        node.string(name).map { $0.lowercased() == "true" }
+    }
+
+    static func int(_ node: XMLNode, _ name: String) -> Int? { node.string(name).flatMap { Int($0) } }
+
+    static func date(_ node: XMLNode, _ name: String) -> Date? { node.string(name).flatMap(AWSTimestamp.parse) }
+
+    static func tags(_ node: XMLNode) -> [Tag] {
+        node.list("TagList").compactMap { t in t.string("Key").map { Tag($0, t.string("Value") ?? "") } }
+    }
+
+    static func snapshot(_ n: XMLNode) throws -> DBClusterSnapshot {
+        DBClusterSnapshot(
+            identifier: try text(n, "DBClusterSnapshotIdentifier"),
+            clusterIdentifier: n.string("DBClusterIdentifier") ?? "",
+            arn: n.string("DBClusterSnapshotArn") ?? "",
+            status: n.string("Status") ?? "",
+            snapshotType: n.string("SnapshotType") ?? "",
+            createTime: date(n, "SnapshotCreateTime"),
+            kmsKeyId: n.string("KmsKeyId"),
+            storageEncrypted: bool(n, "StorageEncrypted") ?? false,
+            engine: n.string("Engine") ?? "",
+            engineVersion: n.string("EngineVersion"),
+            allocatedStorage: int(n, "AllocatedStorage"),
+            percentProgress: int(n, "PercentProgress"),
+            sourceSnapshotArn: n.string("SourceDBClusterSnapshotArn"),
+            tags: tags(n))
+    }
+
+    static func cluster(_ n: XMLNode) throws -> DBCluster {
+        DBCluster(
+            identifier: try text(n, "DBClusterIdentifier"),
+            arn: n.string("DBClusterArn") ?? "",
+            status: n.string("Status") ?? "",
+            engine: n.string("Engine") ?? "",
+            engineVersion: n.string("EngineVersion"),
+            kmsKeyId: n.string("KmsKeyId"),
+            storageEncrypted: bool(n, "StorageEncrypted") ?? false,
+            endpoint: n.string("Endpoint"),
+            readerEndpoint: n.string("ReaderEndpoint"),
+            members: n.list("DBClusterMembers").map {
+                DBClusterMember(instanceIdentifier: $0.string("DBInstanceIdentifier") ?? "",
+                                isWriter: bool($0, "IsClusterWriter") ?? false, promotionTier: int($0, "PromotionTier"))
+            },
+            subnetGroup: n.string("DBSubnetGroup"),
+            vpcSecurityGroupIds: n.list("VpcSecurityGroups").compactMap { $0.string("VpcSecurityGroupId") },
+            deletionProtection: bool(n, "DeletionProtection") ?? false,
+            allocatedStorage: int(n, "AllocatedStorage"),
+            backupRetentionPeriod: int(n, "BackupRetentionPeriod"),
+            createTime: date(n, "ClusterCreateTime"),
+            masterUserSecretArn: n.child("MasterUserSecret")?.string("SecretArn"),
+            tags: tags(n))
+    }
+
+    static func instance(_ n: XMLNode) throws -> DBInstance {
+        DBInstance(
+            identifier: try text(n, "DBInstanceIdentifier"),
+            arn: n.string("DBInstanceArn") ?? "",
+            clusterIdentifier: n.string("DBClusterIdentifier"),
+            instanceClass: n.string("DBInstanceClass") ?? "",
+            status: n.string("DBInstanceStatus") ?? "",
+            engine: n.string("Engine") ?? "",
+            promotionTier: int(n, "PromotionTier"),
+            tags: tags(n))
+    }
+
+    static func attributes(_ n: XMLNode?) -> [ClusterSnapshotAttribute] {
+        guard let n else { return [] }
+        return n.list("DBClusterSnapshotAttributes").map {
+            ClusterSnapshotAttribute(name: $0.string("AttributeName") ?? "",
+                                     values: $0.list("AttributeValues").map(\.text))
+        }
+    }
+}

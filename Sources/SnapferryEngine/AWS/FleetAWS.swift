@@ -1,0 +1,90 @@
+import AWSKit
+import Foundation
+import SnapferryConfig
+
+/// The AWS APIs of each fleet account, in a region. The live implementation
+/// signs with the account's credentials (assumed role or the daemon's own);
+/// tests and capacity runs pass the simulator's in-process clients instead.
+public protocol FleetAWS: Sendable {
+    /// RDS in `account`'s `region`.
+    func rds(_ account: Account, region: String) -> any RDSAPI
+    /// STS as `account`'s identity.
+    func sts(_ account: Account, region: String) -> any STSAPI
+    /// KMS in `account`'s `region`.
+    func kms(_ account: Account, region: String) -> any KMSAPI
+    /// Where the credentials of `account` come from, for `whoami` (never the secret).
+    func credentialSource(_ account: Account) async -> String
+}
+
+/// Live clients for a fleet: one credential provider per account (the AWS CLI
+/// chain for the daemon's own identity; a rotating AssumeRole provider on top of
+/// it for accounts with `role_arn`), one rate-limit registry for the process.
+public final class LiveFleetAWS: FleetAWS {
+    private let transport: any HTTPTransport
+    private let endpoints: EndpointResolver
+    private let base: any CredentialProvider
+    private let providers: [String: any CredentialProvider]
+    private let rateLimiters: RateLimiterRegistry
+    private let retry: RetryPolicy
+    private let retryMode: RetryMode
+    private let observer: (any AWSCallObserver)?
+
+    /// Builds providers for every account of `config`.
+    public init(config: FleetConfig, environment: [String: String], transport: any HTTPTransport,
+                observer: (any AWSCallObserver)? = nil) throws {
+        self.transport = transport
+        self.observer = observer
+        let endpoints = EndpointResolver(environment: environment, configURL: config.endpoints.url,
+                                         configServices: config.endpoints.services)
+        self.endpoints = endpoints
+        let limit = try RateLimit(requestsPerSecond: config.defaults.limits.apiRate, burst: config.defaults.limits.apiBurst)
+        let rateLimiters = RateLimiterRegistry(defaultLimit: limit, clock: ContinuousClock())
+        self.rateLimiters = rateLimiters
+        self.retry = .standard(maxAttempts: config.defaults.retry.maxAttempts)
+        self.retryMode = config.defaults.retry.mode == .adaptive ? .adaptive : .standard
+        let defaultRegion = config.defaults.region
+        let stsFactory: @Sendable (any CredentialProvider) -> any STSAPI = { creds in
+            STSClient(client: AWSClient(account: nil, region: defaultRegion, credentials: creds, transport: transport,
+                                        endpoints: endpoints, rateLimiters: rateLimiters))
+        }
+        let base = CredentialChain.awsCLIDefault(environment: environment, transport: transport, makeSTS: stsFactory)
+        self.base = base
+        var providers: [String: any CredentialProvider] = [:]
+        for account in config.accounts {
+            guard let role = account.roleArn else { providers[account.name] = base; continue }
+            let region = account.region ?? defaultRegion
+            let assume = AssumeRoleCredentialProvider(
+                roleArn: role, externalId: account.externalId,
+                sessionName: AssumeRoleCredentialProvider.sessionName(forAccount: account.name),
+                durationSeconds: account.sessionSeconds, base: base,
+                makeSTS: { creds in
+                    STSClient(client: AWSClient(account: nil, region: region, credentials: creds, transport: transport,
+                                                endpoints: endpoints, rateLimiters: rateLimiters))
+                })
+            providers[account.name] = RotatingCredentialProvider(wrapping: assume)
+        }
+        self.providers = providers
+    }
+
+    private func client(_ account: Account, _ region: String) -> AWSClient {
+        AWSClient(account: account.id, region: region, credentials: providers[account.name] ?? base, transport: transport,
+                  endpoints: endpoints, retry: retry, retryMode: retryMode, rateLimiters: rateLimiters, observer: observer)
+    }
+
+    /// RDS.
+    public func rds(_ account: Account, region: String) -> any RDSAPI { RDSClient(client: client(account, region)) }
+    /// STS.
+    public func sts(_ account: Account, region: String) -> any STSAPI { STSClient(client: client(account, region)) }
+    /// KMS.
+    public func kms(_ account: Account, region: String) -> any KMSAPI { KMSClient(client: client(account, region)) }
+
+    /// The provider's own description of where credentials came from.
+    public func credentialSource(_ account: Account) async -> String {
+        guard let provider = providers[account.name] else { return "none" }
+        do {
+            return try await provider.credential(logger: .init(label: "snapferry.whoami")).source
+        } catch {
+            return "unavailable: \(error)"
+        }
+    }
+}

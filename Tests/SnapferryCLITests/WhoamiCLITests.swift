@@ -1,0 +1,41 @@
+import Foundation
+import SnapferryTestSupport
+import Testing
+
+@Suite struct WhoamiCLITests {
+    @Test func whoami_threeAccountFleet_againstMoto_reportsEachIdentity() async throws {
+        let moto = try await MotoServer.shared.environment()
+        let fleet = """
+        version: 1
+        fleet: test
+        endpoints: { url: "\(moto.endpoint)" }
+        defaults: { region: eu-west-1 }
+        accounts:
+          prod: { id: "\(moto.account)" }
+          dev: { id: "222222222222", role_arn: "arn:aws:iam::222222222222:role/snapferry-restore", external_id: acme }
+          staging: { id: "333333333333", role_arn: "arn:aws:iam::333333333333:role/snapferry-restore", session_seconds: 900 }
+        sources:
+          - { name: orders, account: prod, cluster: orders-prod, schedule: "0 2 * * *", retention: { keep_last: 3 }, share_with: [dev, staging] }
+        """
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("whoami-\(UUID().uuidString).yaml").path
+        try fleet.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let env = ["AWS_ACCESS_KEY_ID": moto.accessKeyId, "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey,
+                   "AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "", "AWS_CONFIG_FILE": "/nonexistent",
+                   "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
+        let r = try await CommandRunner.snapferry(["whoami", "--config", path, "--format", "json"], environment: env)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["account"] as? String } == ["prod", "dev", "staging"])
+        #expect(rows.allSatisfy { $0["matches"] as? Bool == true })
+        #expect(rows[0]["credentials"] as? String == "environment")
+        #expect(rows[1]["arn"] as? String == "arn:aws:sts::222222222222:assumed-role/snapferry-restore/snapferry-dev")
+        #expect(rows[0]["db_clusters"] as? Int ?? 0 >= 1)
+
+        let bad = try await CommandRunner.snapferry(["whoami", "--config", path],
+                                                    environment: env.merging(["AWS_SECRET_ACCESS_KEY": "wrong"]) { $1 })
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("SignatureDoesNotMatch"))
+        #expect(!bad.stdout.contains(moto.secretAccessKey))
+    }
+}

@@ -1,0 +1,267 @@
+"""boto3 against the built `snapferry-sim` binary: the issue's "Done when" list.
+
+Builds nothing. Run after `swift build --product snapferry-sim`:
+
+    SNAPFERRY_SIM_BIN=.build/debug/snapferry-sim .venv/bin/python -m pytest Tests/python/test_sim_boto3.py
+
+The simulator has no CreateDBCluster, so the encrypted source cluster is seeded
+in the scenario (`clusters`), as are the 150 snapshots that are paged through.
+"""
+
+import json
+import os
+import re
+import selectors
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+REPO = Path(__file__).resolve().parents[2]
+REGION = "eu-west-1"
+PROD, DEV = "111111111111", "222222222222"
+PROD_KEY = ("AKIAPROD000000000001", "prod-secret")
+DEV_KEY = ("AKIADEV0000000000001", "dev-secret")
+CMK = "arn:aws:kms:eu-west-1:111111111111:key/0f9a8b7c-1111-2222-3333-444455556666"
+ROLE = "arn:aws:iam::222222222222:role/snapferry-restore"
+NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+
+
+def owner_only_policy():
+    return {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PROD}:root"}, "Action": "kms:*", "Resource": "*"}]}
+
+
+def shared_policy():
+    policy = owner_only_policy()
+    policy["Statement"].append({
+        "Effect": "Allow", "Principal": {"AWS": [f"arn:aws:iam::{DEV}:root"]},
+        "Action": ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant"],
+        "Resource": "*"})
+    return policy
+
+
+def scenario(throttle=None):
+    reports = [{"account": PROD, "region": REGION, "id": f"report-{n:03d}", "cluster": "reports-prod",
+                "created": f"2026-11-{1 + n % 28:02d}T02:{n % 60:02d}:00Z", "tags": {}} for n in range(1, 151)]
+    return {
+        "start": "2026-12-01T00:00:00Z",
+        "regions": [REGION],
+        "accounts": [
+            {"id": PROD, "access_keys": [{"id": PROD_KEY[0], "secret": PROD_KEY[1]}],
+             "quotas": {"manual_cluster_snapshots": 400}},
+            {"id": DEV, "access_keys": [{"id": DEV_KEY[0], "secret": DEV_KEY[1]}]},
+        ],
+        "kms_keys": [{"arn": CMK, "aliases": ["alias/snapferry"], "policy": owner_only_policy()}],
+        "roles": [{"arn": ROLE, "max_session_seconds": 3600, "trust_policy": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PROD}:root"}, "Action": "sts:AssumeRole"}]}}],
+        "clusters": [
+            {"account": PROD, "region": REGION, "id": "orders-prod", "engine": "aurora-postgresql",
+             "engine_version": "16.4", "kms_key": "alias/snapferry", "size_gb": 10, "instances": 2},
+            {"account": PROD, "region": REGION, "id": "legacy-prod", "kms_key": "alias/aws/rds", "size_gb": 10,
+             "instances": 1},
+            {"account": PROD, "region": REGION, "id": "reports-prod", "kms_key": "alias/snapferry", "size_gb": 5,
+             "instances": 1},
+        ],
+        "cluster_snapshots": reports + [
+            {"account": PROD, "region": REGION, "id": "legacy-manual", "cluster": "legacy-prod",
+             "created": "2026-11-20T02:00:00Z"},
+            {"account": PROD, "region": REGION, "id": "orders-manual", "cluster": "orders-prod",
+             "created": "2026-11-20T02:00:00Z"},
+        ],
+        "durations": {"snapshot_seconds_per_gb": 3, "restore_seconds": [900, 900]},
+        "throttle": throttle,
+    }
+
+
+class Sim:
+    """A running snapferry-sim process and clients for it."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def client(self, service, key=PROD_KEY, token=None):
+        return boto3.client(service, endpoint_url=self.url, region_name=REGION, aws_access_key_id=key[0],
+                            aws_secret_access_key=key[1], aws_session_token=token, config=NO_RETRIES)
+
+    def admin(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+    def advance(self, seconds):
+        status, body = self.admin("POST", "/_sim/advance", {"seconds": seconds})
+        assert status == 200, body
+        return body["now"]
+
+
+@pytest.fixture
+def sim(tmp_path):
+    binary = Path(os.environ.get("SNAPFERRY_SIM_BIN", ".build/debug/snapferry-sim"))
+    if not binary.is_absolute():
+        binary = REPO / binary
+    if not binary.exists():
+        pytest.fail(f"{binary} does not exist: run `swift build --product snapferry-sim` or set SNAPFERRY_SIM_BIN")
+    scenario_file = tmp_path / "scenario.json"
+    scenario_file.write_text(json.dumps(scenario()))
+    stderr_file = tmp_path / "sim.stderr"
+    # stderr goes to a file so a chatty server can never block on a full pipe.
+    with open(stderr_file, "w") as stderr:
+        process = subprocess.Popen([str(binary), "--listen", "127.0.0.1:0", "--scenario", str(scenario_file)],
+                                   stdout=subprocess.PIPE, stderr=stderr, text=True)
+    try:
+        selector = selectors.DefaultSelector()
+        selector.register(process.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + 30
+        line = ""
+        while time.monotonic() < deadline and not line:
+            if selector.select(timeout=deadline - time.monotonic()):
+                line = process.stdout.readline()
+                if not line:
+                    break
+        match = re.fullmatch(r"listening on 127\.0\.0\.1:(\d+)", line.strip())
+        if not match:
+            process.kill()
+            pytest.fail(f"snapferry-sim did not report its port (got {line!r}; stderr: {stderr_file.read_text()!r})")
+        yield Sim(f"http://127.0.0.1:{match.group(1)}")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def error_code(call):
+    with pytest.raises(ClientError) as caught:
+        call()
+    return caught.value.response["Error"]["Code"]
+
+
+def test_encrypted_cluster_snapshot_goes_creating_then_available_as_time_advances(sim):
+    rds = sim.client("rds")
+    cluster = rds.describe_db_clusters(DBClusterIdentifier="orders-prod")["DBClusters"][0]
+    assert cluster["StorageEncrypted"] is True
+    assert cluster["KmsKeyId"] == CMK
+
+    created = rds.create_db_cluster_snapshot(DBClusterSnapshotIdentifier="nightly-1",
+                                             DBClusterIdentifier="orders-prod")["DBClusterSnapshot"]
+    assert created["Status"] == "creating"
+    assert created["KmsKeyId"] == CMK
+
+    def status():
+        return rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="nightly-1")["DBClusterSnapshots"][0]["Status"]
+
+    sim.advance(10)  # 10 GB at 3 s/GB takes 30 s
+    assert status() == "creating"
+    sim.advance(25)
+    assert status() == "available"
+
+
+def test_paginator_pages_150_snapshots_20_at_a_time(sim):
+    paginator = sim.client("rds").get_paginator("describe_db_cluster_snapshots")
+    pages = list(paginator.paginate(DBClusterIdentifier="reports-prod", SnapshotType="manual",
+                                    PaginationConfig={"PageSize": 20}))
+    sizes = [len(page["DBClusterSnapshots"]) for page in pages]
+    assert sizes == [20] * 7 + [10]
+    ids = [s["DBClusterSnapshotIdentifier"] for page in pages for s in page["DBClusterSnapshots"]]
+    assert sorted(ids) == [f"report-{n:03d}" for n in range(1, 151)]
+
+
+def test_sharing_an_aws_rds_encrypted_snapshot_is_refused(sim):
+    rds = sim.client("rds")
+    code = error_code(lambda: rds.modify_db_cluster_snapshot_attribute(
+        DBClusterSnapshotIdentifier="legacy-manual", AttributeName="restore", ValuesToAdd=[DEV]))
+    assert code == "InvalidParameterValue"
+
+
+def test_sharing_with_a_21st_account_is_refused(sim):
+    rds = sim.client("rds")
+    accounts = [f"3000000000{n:02d}" for n in range(21)]
+    result = rds.modify_db_cluster_snapshot_attribute(
+        DBClusterSnapshotIdentifier="orders-manual", AttributeName="restore", ValuesToAdd=accounts[:20])
+    values = result["DBClusterSnapshotAttributesResult"]["DBClusterSnapshotAttributes"][0]["AttributeValues"]
+    assert sorted(values) == accounts[:20]
+    code = error_code(lambda: rds.modify_db_cluster_snapshot_attribute(
+        DBClusterSnapshotIdentifier="orders-manual", AttributeName="restore", ValuesToAdd=[accounts[20]]))
+    assert code == "SharedSnapshotQuotaExceeded"
+
+
+def test_restore_in_second_account_needs_the_key_policy_to_name_it(sim):
+    prod, dev = sim.client("rds"), sim.client("rds", key=DEV_KEY)
+    prod.modify_db_cluster_snapshot_attribute(
+        DBClusterSnapshotIdentifier="orders-manual", AttributeName="restore", ValuesToAdd=[DEV])
+    snapshot = prod.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="orders-manual")["DBClusterSnapshots"][0]
+    arn = snapshot["DBClusterSnapshotArn"]
+    assert snapshot["KmsKeyId"] == CMK
+
+    def restore():
+        return dev.restore_db_cluster_from_snapshot(DBClusterIdentifier="orders-restore", SnapshotIdentifier=arn,
+                                                    Engine="aurora-postgresql")
+
+    assert error_code(restore) == "KMSKeyNotAccessibleFault"
+    status, body = sim.admin("POST", "/_sim/key-policy", {"key_arn": CMK, "policy": shared_policy()})
+    assert status == 200, body
+    cluster = restore()["DBCluster"]
+    assert cluster["DBClusterIdentifier"] == "orders-restore"
+    assert cluster["Status"] == "creating"
+    assert cluster["KmsKeyId"] == CMK
+    sim.advance(901)
+    described = dev.describe_db_clusters(DBClusterIdentifier="orders-restore")["DBClusters"][0]
+    assert described["Status"] == "available"
+    assert described["DBClusterArn"].startswith(f"arn:aws:rds:{REGION}:{DEV}:cluster:")
+
+
+def test_assume_role_into_second_account_and_get_caller_identity(sim):
+    assert sim.client("sts").get_caller_identity()["Account"] == PROD
+    credentials = sim.client("sts").assume_role(RoleArn=ROLE, RoleSessionName="snapferry")["Credentials"]
+    assumed = sim.client("sts", key=(credentials["AccessKeyId"], credentials["SecretAccessKey"]),
+                         token=credentials["SessionToken"])
+    identity = assumed.get_caller_identity()
+    assert identity["Account"] == DEV
+    assert identity["Arn"] == "arn:aws:sts::222222222222:assumed-role/snapferry-restore/snapferry"
+
+
+def test_exceeding_the_rate_gets_throttling_exception(sim):
+    status, body = sim.admin("POST", "/_sim/scenario", scenario(throttle={"burst": 3, "rate_per_second": 0.01}))
+    assert status == 200, body
+    rds = sim.client("rds")
+    for _ in range(3):
+        rds.describe_db_clusters()
+    assert error_code(rds.describe_db_clusters) == "ThrottlingException"
+    _, calls = sim.admin("GET", "/_sim/calls")
+    assert [c["code"] for c in calls["calls"]] == [None, None, None, "ThrottlingException"]
+    assert calls["counts"] == {"rds:DescribeDBClusters": 4}
+
+
+def test_kms_describe_key_by_alias(sim):
+    metadata = sim.client("kms").describe_key(KeyId="alias/snapferry")["KeyMetadata"]
+    assert metadata["Arn"] == CMK
+    assert metadata["KeyManager"] == "CUSTOMER"
+    assert metadata["Enabled"] is True
+    assert error_code(lambda: sim.client("kms").describe_key(KeyId="alias/missing")) == "NotFoundException"
+
+
+def test_wrong_secret_and_unknown_key_are_refused_as_aws_does(sim):
+    wrong = sim.client("sts", key=(PROD_KEY[0], "not-the-secret"))
+    assert error_code(wrong.get_caller_identity) == "SignatureDoesNotMatch"
+    stranger = sim.client("rds", key=("AKIAUNKNOWN000000000", "whatever"))
+    assert error_code(stranger.describe_db_clusters) == "InvalidClientTokenId"
+
+
+def test_invalid_scenario_is_refused_with_its_location(sim):
+    status, body = sim.admin("POST", "/_sim/scenario", {"start": "2026-12-01T00:00:00Z", "accounts": [{"id": 7}]})
+    assert status == 400
+    assert "accounts[0].id" in body["error"]

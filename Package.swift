@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Pure core: cron, retention, names, durations, planner. Foundation only:
@@ -65,15 +66,20 @@ let package = Package(
             dependencies: ["SimServer", "AWSSimulator", "SnapferryCore",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
+        // State on SQLite (GRDB over the system libsqlite3): journal, owned-snapshot inventory, audit.
+        .target(
+            name: "SnapferryStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         // The engine: fleet-wide AWS access, planner execution, journaling (grows with the issues).
         .target(
             name: "SnapferryEngine",
-            dependencies: ["SnapferryCore", "SnapferryConfig", "AWSKit"],
+            dependencies: ["SnapferryCore", "SnapferryConfig", "AWSKit", "SnapferryStore"],
             swiftSettings: strict),
         .executableTarget(
             name: "snapferry",
             dependencies: [
-                "SnapferryCore", "SnapferryConfig", "SnapferryEngine", "AWSKit",
+                "SnapferryCore", "SnapferryConfig", "SnapferryEngine", "SnapferryStore", "AWSKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -97,6 +103,7 @@ let package = Package(
                     swiftSettings: strict),
         // Runs the built `snapferry` binary as an operator would (exit codes, output, peers).
         .testTarget(name: "SnapferryCLITests", dependencies: ["SnapferryTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SnapferryStoreTests", dependencies: ["SnapferryStore"], swiftSettings: strict),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
     ]

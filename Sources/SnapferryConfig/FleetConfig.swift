@@ -65,6 +65,10 @@ public struct Defaults: Sendable, Hashable {
     public var limits = Limits()
     /// AWS retry behaviour.
     public var retry = RetrySettings()
+    /// First wait between polls of work in flight (`defaults.poll.initial`).
+    public var pollInitial: Duration = .seconds(5)
+    /// Longest wait between polls (`defaults.poll.max`).
+    public var pollMax: Duration = .seconds(60)
 }
 
 /// `defaults.limits`.

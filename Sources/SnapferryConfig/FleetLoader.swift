@@ -120,7 +120,22 @@ public enum FleetLoader {
     static func decodeDefaults(_ m: Node.Mapping, _ r: ConfigReader) -> Defaults {
         var d = Defaults()
         guard let node = r.value(m, "defaults"), let dm = r.mapping(node, "defaults") else { return d }
-        r.checkKeys(dm, "defaults", mark: node.mark, allowed: ["region", "limits", "retry"])
+        r.checkKeys(dm, "defaults", mark: node.mark, allowed: ["region", "limits", "retry", "poll"])
+        if let pn = r.value(dm, "poll"), let pm = r.mapping(pn, "defaults.poll") {
+            r.checkKeys(pm, "defaults.poll", mark: pn.mark, allowed: ["initial", "max"])
+            func interval(_ key: String) -> Duration? {
+                guard let text = r.string(pm, key, "defaults.poll") else { return nil }
+                if let seconds = Double(text), seconds > 0 { return .milliseconds(Int64(seconds * 1000)) }
+                guard let d = parseFleetDuration(text), d > .zero else {
+                    r.error("defaults.poll.\(key)", "expected a duration like 5s or 1m (or seconds as a number, like 0.5), got \"\(text)\"")
+                    return nil
+                }
+                return d
+            }
+            if let v = interval("initial") { d.pollInitial = v }
+            if let v = interval("max") { d.pollMax = v }
+            if d.pollMax < d.pollInitial { r.error("defaults.poll.max", "must not be shorter than defaults.poll.initial") }
+        }
         if let region = r.string(dm, "region", "defaults") {
             r.check("defaults.region", AWSIdentifiers.regionProblem(region))
             d.region = region

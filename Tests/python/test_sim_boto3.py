@@ -9,21 +9,16 @@ in the scenario (`clusters`), as are the 150 snapshots that are paged through.
 """
 
 import json
-import os
-import re
-import selectors
-import subprocess
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-REPO = Path(__file__).resolve().parents[2]
+import peers
+
 REGION = "eu-west-1"
 PROD, DEV = "111111111111", "222222222222"
 PROD_KEY = ("AKIAPROD000000000001", "prod-secret")
@@ -108,40 +103,8 @@ class Sim:
 
 @pytest.fixture
 def sim(tmp_path):
-    binary = Path(os.environ.get("SNAPFERRY_SIM_BIN", ".build/debug/snapferry-sim"))
-    if not binary.is_absolute():
-        binary = REPO / binary
-    if not binary.exists():
-        pytest.fail(f"{binary} does not exist: run `swift build --product snapferry-sim` or set SNAPFERRY_SIM_BIN")
-    scenario_file = tmp_path / "scenario.json"
-    scenario_file.write_text(json.dumps(scenario()))
-    stderr_file = tmp_path / "sim.stderr"
-    # stderr goes to a file so a chatty server can never block on a full pipe.
-    with open(stderr_file, "w") as stderr:
-        process = subprocess.Popen([str(binary), "--listen", "127.0.0.1:0", "--scenario", str(scenario_file)],
-                                   stdout=subprocess.PIPE, stderr=stderr, text=True)
-    try:
-        selector = selectors.DefaultSelector()
-        selector.register(process.stdout, selectors.EVENT_READ)
-        deadline = time.monotonic() + 30
-        line = ""
-        while time.monotonic() < deadline and not line:
-            if selector.select(timeout=deadline - time.monotonic()):
-                line = process.stdout.readline()
-                if not line:
-                    break
-        match = re.fullmatch(r"listening on 127\.0\.0\.1:(\d+)", line.strip())
-        if not match:
-            process.kill()
-            pytest.fail(f"snapferry-sim did not report its port (got {line!r}; stderr: {stderr_file.read_text()!r})")
-        yield Sim(f"http://127.0.0.1:{match.group(1)}")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with peers.sim_peer(scenario(), tmp_path) as url:
+        yield Sim(url)
 
 
 def error_code(call):

@@ -5,20 +5,21 @@ import Foundation
 /// already exists instead of making a second one.
 ///
 /// `snapferry-<source>-<yyyymmdd>-<hhmm>` (the slot in UTC); shareable copies
-/// add `-s<N>` (N ≥ 2, the primary is copy 1); copies in a target account add
-/// `-<target>`. RDS stores identifiers in lower case, so names are lower-cased.
+/// add `-s<N>` (N ≥ 1: `-s1` exists only when the primary itself cannot be
+/// shared, e.g. under `aws/rds`); copies in a target account add `-<target>`.
+/// RDS stores identifiers in lower case, so names are lower-cased.
 public struct SnapshotName: Sendable, Hashable, CustomStringConvertible {
     /// The fleet source the snapshot belongs to.
     public let source: String
     /// The schedule slot, truncated to the minute.
     public let slot: Date
-    /// 1 for the primary snapshot, N ≥ 2 for the N-th shareable copy.
-    public let shareCopy: Int
+    /// nil for the primary snapshot, N ≥ 1 for the N-th shareable copy.
+    public let shareCopy: Int?
     /// The target whose account holds this copy, if any.
     public let target: String?
 
     /// Creates the name of a snapshot of `source` for `slot`.
-    public init(source: String, slot: Date, shareCopy: Int = 1, target: String? = nil) {
+    public init(source: String, slot: Date, shareCopy: Int? = nil, target: String? = nil) {
         self.source = source.lowercased()
         self.slot = Date(timeIntervalSince1970: (slot.timeIntervalSince1970 / 60).rounded(.down) * 60)
         self.shareCopy = shareCopy
@@ -28,10 +29,13 @@ public struct SnapshotName: Sendable, Hashable, CustomStringConvertible {
     /// The RDS identifier.
     public var description: String {
         var id = "snapferry-\(source)-\(Self.stamp(slot))"
-        if shareCopy > 1 { id += "-s\(shareCopy)" }
+        if let shareCopy { id += "-s\(shareCopy)" }
         if let target { id += "-\(target)" }
         return id
     }
+
+    /// The primary's name for this slot (drops copy and target suffixes).
+    public var primary: SnapshotName { SnapshotName(source: source, slot: slot) }
 
     /// The prefix every snapshot of `source` starts with, for Describe filters.
     public static func prefix(source: String) -> String { "snapferry-\(source.lowercased())-" }
@@ -64,9 +68,9 @@ public struct SnapshotName: Sendable, Hashable, CustomStringConvertible {
         comps.hour = num(8, 2); comps.minute = num(10, 2)
         guard let date = Self.utcCalendar.date(from: comps), Self.stamp(date) == String(stamp) else { return nil }
         var tail = rest.dropFirst(13)
-        var copy = 1
+        var copy: Int?
         if tail.hasPrefix("-s"), let end = tail.dropFirst(2).firstIndex(where: { !$0.isNumber }) ?? Optional(tail.endIndex),
-           let n = Int(tail[tail.index(tail.startIndex, offsetBy: 2)..<end]), n >= 2 {
+           let n = Int(tail[tail.index(tail.startIndex, offsetBy: 2)..<end]), n >= 1 {
             copy = n
             tail = tail[end...]
         }

@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "SnapferryConfigTests", dependencies: ["SnapferryConfig", "SnapferryCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         // Test-only helpers: starting moto_server / snapferry-sim as bounded child processes.
-        .target(name: "SnapferryTestSupport", dependencies: ["AWSKit", "SnapferryCore"],
+        .target(name: "SnapferryTestSupport", dependencies: ["AWSKit", "AWSSigV4", "SnapferryCore", "AWSSimulator", "SnapferryEngine", "SnapferryConfig"],
                 path: "Tests/SnapferryTestSupport", swiftSettings: strict),
         .testTarget(name: "AWSKitTests", dependencies: ["AWSKit", "SnapferryCore", "SnapferryTestSupport", "AWSSigV4",
                                                         .product(name: "NIOCore", package: "swift-nio"),
@@ -103,6 +103,10 @@ let package = Package(
                     swiftSettings: strict),
         // Runs the built `snapferry` binary as an operator would (exit codes, output, peers).
         .testTarget(name: "SnapferryCLITests", dependencies: ["SnapferryTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SnapferryEngineTests",
+                    dependencies: ["SnapferryEngine", "SnapferryConfig", "SnapferryCore", "SnapferryStore", "AWSKit",
+                                   "AWSSimulator", "SnapferryTestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "SnapferryStoreTests", dependencies: ["SnapferryStore"], swiftSettings: strict),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),

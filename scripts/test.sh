@@ -8,5 +8,6 @@ cd "$(dirname "$0")/.."
 export SNAPFERRY_VENV="$PWD/.venv"
 [ -x .venv/bin/python ] || { echo "no .venv: run scripts/setup.sh first" >&2; exit 2; }
 swift build --build-tests
-swift test --skip-build
-SNAPFERRY_SIM_BIN="$PWD/.build/debug/snapferry-sim" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/python
+# Bounded: a hung peer must not eat the whole CI budget.
+timeout -k 30 2700 swift test --skip-build
+SNAPFERRY_SIM_BIN="$PWD/.build/debug/snapferry-sim" timeout -k 30 900 .venv/bin/python -m pytest -q -p no:cacheprovider Tests/python

@@ -31,6 +31,10 @@ enum StateFile {
         guard openErrno == EEXIST else {
             throw .cannotOpen(path: path, reason: describe(errno: openErrno))
         }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw .cannotOpen(path: path, reason: "it is a directory; name a file inside it")
+        }
         try restrictMode(path, for: path)
     }
 

@@ -333,7 +333,8 @@ def test_assume_role_switches_get_caller_identity_to_the_second_account(backend)
 
 def test_second_account_sees_its_own_empty_world_not_the_source_cluster(backend):
     rds = backend.second_account_client("rds")
-    assert error_code(lambda: rds.describe_db_clusters(DBClusterIdentifier=backend.cluster_id)) == "DBClusterNotFoundFault"
+    code = error_code(lambda: rds.describe_db_clusters(DBClusterIdentifier=backend.cluster_id))
+    assert code == "DBClusterNotFoundFault"
 
 
 def test_wrong_secret_is_refused_with_signature_does_not_match(backend):

@@ -50,6 +50,14 @@ extension RotationEngine {
     func reconcile(_ source: Source, at now: Date, allowDelete: @escaping @Sendable (String) async -> Bool) async -> SourceOutcome {
         var outcome = SourceOutcome(source: source.name)
         var delay = pollInitial
+        // Deletions the operator declined (or the executor's own safety check refused) are not
+        // asked again in this run; everything else converges as usual.
+        let skipped = SkipSet()
+        let ask: @Sendable (String) async -> Bool = { id in
+            let ok = await allowDelete(id)
+            if !ok { await skipped.insert(id) }
+            return ok
+        }
         do {
             try await closeInterruptedOperations(source)
             var needQuota = false
@@ -57,6 +65,12 @@ extension RotationEngine {
                 try Task.checkCancellation()
                 let observation = try await observe(source, at: now, needQuota: needQuota)
                 try await settleJournal(source, observation)
+                if let account = config.account(named: source.account) {
+                    let copying = Set(observation.snapshots.filter { $0.status == "copying" || $0.status == "creating" }
+                        .map { $0.identifier.lowercased() })
+                    await copies.settle(account: account.id, region: source.region,
+                                        owner: source.name, stillCopying: copying)
+                }
                 let plan = try await plan(source, at: now, observation: observation)
                 // Read the quota only on a pass that is about to create something.
                 if !needQuota, plan.actions.contains(where: { if case .createSnapshot = $0 { true } else if case .copyForSharing = $0 { true } else { false } }) {
@@ -67,7 +81,11 @@ extension RotationEngine {
                 if let blocked = plan.actions.first(where: { if case .blocked = $0 { true } else { false } }) {
                     outcome.failure = blocked.description
                 }
-                let work = plan.actions.filter { $0.isMutation || { if case .forget = $0 { true } else { false } }($0) }
+                var work: [RotationAction] = []
+                for action in plan.actions where action.isMutation || { if case .forget = $0 { true } else { false } }(action) {
+                    if case .delete(let id, _) = action, await skipped.contains(id) { continue }
+                    work.append(action)
+                }
                 if work.isEmpty {
                     if outcome.failure != nil || !plan.actions.contains(where: { if case .wait = $0 { true } else { false } }) {
                         return outcome
@@ -79,9 +97,11 @@ extension RotationEngine {
                 delay = pollInitial
                 var progressed = false
                 for action in work {
-                    if try await perform(action, source: source, observation: observation, allowDelete: allowDelete) {
+                    if try await perform(action, source: source, observation: observation, allowDelete: ask) {
                         outcome.performed.append(action.description)
                         progressed = true
+                    } else if case .delete(let id, _) = action {
+                        await skipped.insert(id)
                     }
                 }
                 if !progressed {
@@ -131,4 +151,11 @@ extension RotationEngine {
             }
         }
     }
+}
+
+/// Identifiers not to act on again during one reconcile.
+actor SkipSet {
+    private var ids = Set<String>()
+    func insert(_ id: String) { ids.insert(id.lowercased()) }
+    func contains(_ id: String) -> Bool { ids.contains(id.lowercased()) }
 }

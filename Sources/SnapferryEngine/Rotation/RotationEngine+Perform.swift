@@ -14,13 +14,19 @@ extension RotationEngine {
         switch action {
         case let .createSnapshot(id, cluster, slot, tags):
             try await recordIntent(id, source, account, slot, role: .primary, from: nil)
-            try await journal("create", id, source, account) {
-                do {
-                    _ = try await rds.createDBClusterSnapshot(identifier: id, clusterIdentifier: cluster, tags: tags)
-                } catch let e as AWSError where e.is("DBClusterSnapshotAlreadyExists") {
-                    // A resumed create: the slot-derived id already exists; the next pass observes it.
+            do {
+                try await journal("create", id, source, account) {
+                    do {
+                        _ = try await rds.createDBClusterSnapshot(identifier: id, clusterIdentifier: cluster, tags: tags)
+                    } catch let e as AWSError where e.is("DBClusterSnapshotAlreadyExists") {
+                        // A resumed create: the slot-derived id already exists; the next pass observes it.
+                    }
+                    return .waiting
                 }
-                return .waiting
+            } catch let e as AWSError where e.is("InvalidDBClusterState") {
+                // The cluster left `available` (an automated backup began) between observing and
+                // creating: wait and look again, as for any cluster that is not available.
+                return false
             }
         case let .copyAutomated(from, id, slot, key, tags):
             try await recordIntent(id, source, account, slot, role: .primary, from: from)
@@ -29,7 +35,7 @@ extension RotationEngine {
                 return .waiting
             }
         case let .copyForSharing(from, id, key, slot, tags):
-            guard await copies.reserve(account: account.id, region: source.region, id: id) else { return false }
+            guard await copies.reserve(account: account.id, region: source.region, id: id, owner: source.name) else { return false }
             try await recordIntent(id, source, account, slot, role: .shareCopy, from: from)
             try await journal("copy", id, source, account) {
                 _ = try await copy(rds, .init(source: from, target: id, kmsKeyId: key, tags: tags))

@@ -126,9 +126,17 @@ public enum RotationPlanner {
         }
 
         // 6. State records of snapshots that no longer exist.
+        // A record whose create or copy this plan (re)issues is a resumed intent, not a ghost.
         let observedIDs = Set(obs.snapshots.map { $0.identifier.lowercased() })
-        let forgets = input.owned.filter { !observedIDs.contains($0.identifier) && !input.inFlight.contains($0.identifier) }
-            .map { RotationAction.forget(id: $0.identifier) }
+        let reissued = Set(actions.compactMap { action -> String? in
+            switch action {
+            case let .createSnapshot(id, _, _, _), let .copyAutomated(_, id, _, _, _), let .copyForSharing(_, id, _, _, _): return id.lowercased()
+            default: return nil
+            }
+        })
+        let forgets = input.owned.filter {
+            !observedIDs.contains($0.identifier) && !input.inFlight.contains($0.identifier) && !reissued.contains($0.identifier)
+        }.map { RotationAction.forget(id: $0.identifier) }
 
         // Quota: deletions first; never delete what snapferry does not own to make room.
         if let quota = input.observation.quota, creating > 0, quota.used - Int64(deletions.count) + Int64(creating) > quota.max {

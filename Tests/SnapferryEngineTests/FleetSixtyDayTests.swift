@@ -87,6 +87,10 @@ struct FleetSixtyDayTests {
         #expect(total <= 5 * pairs)
         let everything = await world.callCounts()
         #expect(everything["rds:ListTagsForResource"] == nil)
+        // Safety rule: a source cluster is never modified, renamed or deleted (rotation touches no cluster).
+        for op in ["rds:ModifyDBCluster", "rds:DeleteDBCluster", "rds:DeleteDBInstance", "rds:RestoreDBClusterFromSnapshot"] {
+            #expect(everything[op] == nil, "rotation called \(op)")
+        }
         print("\(mode): 60-day run: wall time \(ContinuousClock.now - wallStart), \(everything.values.reduce(0, +)) simulator calls in all")
     }
 

@@ -10,4 +10,4 @@ export SNAPFERRY_VENV="$PWD/.venv"
 swift build --build-tests
 # Bounded: a hung peer must not eat the whole CI budget.
 timeout -k 30 2700 swift test --skip-build
-SNAPFERRY_SIM_BIN="$PWD/.build/debug/snapferry-sim" timeout -k 30 900 .venv/bin/python -m pytest -q -p no:cacheprovider Tests/python
+SNAPFERRY_SIM_BIN="$PWD/.build/debug/snapferry-sim" SNAPFERRY_BIN="$PWD/.build/debug/snapferry" timeout -k 30 900 .venv/bin/python -m pytest -q -p no:cacheprovider Tests/python

@@ -34,19 +34,25 @@ public struct SimFaultRules: Sendable, Hashable, Codable {
         public var resetRate: Double
         /// Probability of truncating the (already applied) response.
         public var truncateRate: Double
+        /// Probability that an accepted CreateDBClusterSnapshot or CopyDBClusterSnapshot ends
+        /// `failed` instead of `available` (as a copy does when KMS access is lost mid-way).
+        public var failAfterAcceptRate: Double
 
         /// Creates a rule.
         public init(service: String = "*", operation: String = "*", account: String = "*", errorRate: Double = 0,
                     code: String = "InternalFailure", status: Int = 500, message: String = "Simulated fault",
-                    latencyMs: [Double]? = nil, latencyRate: Double = 0, resetRate: Double = 0, truncateRate: Double = 0) {
+                    latencyMs: [Double]? = nil, latencyRate: Double = 0, resetRate: Double = 0, truncateRate: Double = 0,
+                    failAfterAcceptRate: Double = 0) {
             self.service = service; self.operation = operation; self.account = account; self.errorRate = errorRate
             self.code = code; self.status = status; self.message = message; self.latencyMs = latencyMs
             self.latencyRate = latencyRate; self.resetRate = resetRate; self.truncateRate = truncateRate
+            self.failAfterAcceptRate = failAfterAcceptRate
         }
 
         enum CodingKeys: String, CodingKey {
             case service, operation, account, errorRate = "error_rate", code, status, message
             case latencyMs = "latency_ms", latencyRate = "latency_rate", resetRate = "reset_rate", truncateRate = "truncate_rate"
+            case failAfterAcceptRate = "fail_after_accept_rate"
         }
 
         /// Decodes with defaults; `latency_ms` without `latency_rate` applies always.
@@ -63,6 +69,7 @@ public struct SimFaultRules: Sendable, Hashable, Codable {
             latencyRate = try c.decodeIfPresent(Double.self, forKey: .latencyRate) ?? (latencyMs == nil ? 0 : 1)
             resetRate = try c.decodeIfPresent(Double.self, forKey: .resetRate) ?? 0
             truncateRate = try c.decodeIfPresent(Double.self, forKey: .truncateRate) ?? 0
+            failAfterAcceptRate = try c.decodeIfPresent(Double.self, forKey: .failAfterAcceptRate) ?? 0
         }
 
         /// Whether the rule applies to a call.
@@ -92,6 +99,8 @@ public struct SimFaultEffects: Sendable, Hashable {
     public var error: SimFaultRules.Rule?
     /// Handle the request, then cut the response short.
     public var truncate = false
+    /// A snapshot this call creates or copies ends `failed`.
+    public var failAfterAccept = false
 
     /// Draws every matching rule's effects from `random`.
     static func draw(rules: SimFaultRules, service: String, operation: String, account: String?,
@@ -106,6 +115,7 @@ public struct SimFaultEffects: Sendable, Hashable {
             if rule.resetRate > 0, random.chance(rule.resetRate) { effects.reset = true }
             if rule.errorRate > 0, random.chance(rule.errorRate), effects.error == nil { effects.error = rule }
             if rule.truncateRate > 0, random.chance(rule.truncateRate) { effects.truncate = true }
+            if rule.failAfterAcceptRate > 0, random.chance(rule.failAfterAcceptRate) { effects.failAfterAccept = true }
         }
         return effects
     }

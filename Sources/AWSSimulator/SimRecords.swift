@@ -79,12 +79,16 @@ struct SnapshotRecord: Sendable {
     var sharedWith: [String]
     /// Automated snapshots: when retention removes it.
     var expiresAt: Date?
+    /// Accepted, but ends `failed` instead of `available` (the `fail_after_accept_rate` fault).
+    var endsFailed = false
 
     var arn: String { SimARN.rds(scope.region, scope.account, "cluster-snapshot", id) }
 
-    func isAvailable(at now: Date) -> Bool { readyAt <= now }
+    func isAvailable(at now: Date) -> Bool { readyAt <= now && !endsFailed }
 
-    func status(at now: Date) -> String { readyAt <= now ? "available" : (isCopy ? "copying" : "creating") }
+    func status(at now: Date) -> String {
+        readyAt <= now ? (endsFailed ? "failed" : "available") : (isCopy ? "copying" : "creating")
+    }
 }
 
 /// A KMS key (customer-managed from the scenario, or an account's `aws/rds`).

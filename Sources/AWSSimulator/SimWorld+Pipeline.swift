@@ -73,7 +73,8 @@ extension SimWorld {
         let outcome: Result<SimResponse, AWSError>
         do {
             let decoded = try request.get()
-            let context = SimContext(principal: principal, scope: SimScope(account: principal.account, region: region), now: time)
+            let context = SimContext(principal: principal, scope: SimScope(account: principal.account, region: region), now: time,
+                                     failAfterAccept: effects.failAfterAccept)
             outcome = .success(try perform(decoded, context))
         } catch let denial as SimDenial {
             outcome = .failure(failure(denial))
@@ -131,4 +132,6 @@ struct SimContext: Sendable {
     var principal: SimPrincipal
     var scope: SimScope
     var now: Date
+    /// A snapshot this call makes ends `failed` (fault injection).
+    var failAfterAccept = false
 }

@@ -21,7 +21,7 @@ extension SimWorld {
         let record = SnapshotRecord(
             id: id, scope: context.scope, clusterID: cluster.id, type: "manual", createTime: context.now, readyAt: ready,
             isCopy: false, kmsKeyArn: cluster.kmsKeyArn, engine: cluster.engine, engineVersion: cluster.engineVersion,
-            sizeGb: cluster.sizeGb, sourceArn: nil, tags: tags, sharedWith: [])
+            sizeGb: cluster.sizeGb, sourceArn: nil, tags: tags, sharedWith: [], endsFailed: context.failAfterAccept)
         regions[context.scope]?.snapshots[id] = record
         schedule(ready)
         return model(record, viewer: context)
@@ -50,7 +50,7 @@ extension SimWorld {
         }
         if let requested = input.kmsKeyId { key = try targetKey(requested, context) }
         try checkNewSnapshot(target, context)
-        let inFlight = regions[context.scope]?.snapshots.values.count { $0.isCopy && !$0.isAvailable(at: context.now) } ?? 0
+        let inFlight = regions[context.scope]?.snapshots.values.count { $0.isCopy && $0.readyAt > context.now } ?? 0
         if inFlight >= 5 {
             throw SimDenial("SnapshotQuotaExceeded", crossRegion ? "Cannot copy more than 5 snapshots across regions"
                             : "Cannot copy more than 5 snapshots at a time into this account and region")
@@ -61,7 +61,8 @@ extension SimWorld {
             id: target, scope: context.scope, clusterID: source.clusterID, type: "manual", createTime: context.now,
             readyAt: ready, isCopy: true, kmsKeyArn: key, engine: source.engine, engineVersion: source.engineVersion,
             sizeGb: source.sizeGb, sourceArn: source.arn,
-            tags: copiedTags.filter { tag in !input.tags.contains { $0.key == tag.key } } + input.tags, sharedWith: [])
+            tags: copiedTags.filter { tag in !input.tags.contains { $0.key == tag.key } } + input.tags, sharedWith: [],
+            endsFailed: context.failAfterAccept)
         regions[context.scope]?.snapshots[target] = record
         schedule(ready)
         return model(record, viewer: context)
@@ -71,7 +72,7 @@ extension SimWorld {
     func deleteSnapshot(id reference: String, _ context: SimContext) throws(SimDenial) -> DBClusterSnapshot {
         let snapshot = try ownSnapshot(reference, context)
         guard snapshot.type == "manual" else { throw .snapshotState("Only manual snapshots may be deleted.") }
-        guard snapshot.isAvailable(at: context.now) || snapshot.isCopy else {
+        guard snapshot.isAvailable(at: context.now) || snapshot.isCopy || snapshot.status(at: context.now) == "failed" else {
             throw .snapshotState("DBClusterSnapshot \(snapshot.id) is not in the available state.")
         }
         regions[context.scope]?.snapshots[snapshot.id] = nil

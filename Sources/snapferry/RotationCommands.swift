@@ -52,55 +52,67 @@ func openStore(_ fleet: FleetConfig) throws -> any StateStore {
     }
 }
 
-/// `snapferry plan`: what is due and would be done; changes nothing.
+/// `snapferry plan`: the whole run `apply` would make, in order; changes nothing.
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plan", abstract: "Show what is due and would be done (create, copy, share, unshare, delete), with reasons. Changes nothing.")
+        commandName: "plan",
+        abstract: "Show every action `apply` would take (create, copy, share, unshare, delete), in order, with reasons. Changes nothing.")
     @OptionGroup var run: RunOptions
 
     func run() async throws {
         let now = try run.now()
         let (fleet, engine, _) = try run.engine()
         var plans: [PlanJSON] = []
-        var failed = false
-        for source in fleet.sources where run.sources?.contains(source.name) ?? true {
-            do {
-                let plan = try await engine.plan(source, at: now, needQuota: true)
-                plans.append(PlanJSON(plan))
-            } catch {
-                failed = true
-                plans.append(PlanJSON(source: source.name, slot: nil, actions: [], kept: [], error: "\(error)"))
+        for (name, result) in await engine.predict(at: now, sources: run.sources) {
+            let source = fleet.source(named: name)
+            let slot = source?.schedule.previousFire(atOrBefore: now, in: source?.timeZone ?? .gmt).map { ISOTime.format($0) }
+            switch result {
+            case .success(let prediction): plans.append(PlanJSON(prediction, slot: slot))
+            case .failure(let error): plans.append(PlanJSON(source: name, slot: slot, error: "\(error)"))
             }
         }
         if run.format == .json { try JSONOutput.write(plans) } else {
             for p in plans {
                 print("source \(p.source)" + (p.slot.map { " — newest due slot \($0)" } ?? " — no slot due yet"))
                 if let e = p.error { print("  error: \(e)") }
-                if p.actions.isEmpty && p.error == nil { print("  nothing to do") }
-                for a in p.actions { print("  \(a)") }
+                if p.actions.isEmpty && p.error == nil && p.blocked == nil { print("  nothing to do") }
+                for a in p.actions { print("  \(a.line)") }
+                if let b = p.blocked { print("  BLOCKED  \(b)") }
                 for k in p.kept { print("  keep     \(k.id)  (\(k.reasons.joined(separator: ", ")))") }
             }
         }
-        if failed { throw ExitCode(1) }
+        if plans.contains(where: { $0.error != nil || $0.blocked != nil }) { throw ExitCode(1) }
     }
 }
 
-/// JSON shape of one source's plan.
+/// JSON shape of one source's plan: the whole run's actions in order, what stays and why.
 struct PlanJSON: Encodable {
     struct Kept: Encodable { var id: String; var reasons: [String] }
     var source: String
     var slot: String?
-    var actions: [String]
+    var actions: [ActionRecord]
     var kept: [Kept]
+    var blocked: String?
     var error: String?
 
-    init(source: String, slot: String?, actions: [String], kept: [Kept], error: String?) {
-        self.source = source; self.slot = slot; self.actions = actions; self.kept = kept; self.error = error
+    init(source: String, slot: String?, error: String) {
+        self.source = source; self.slot = slot; self.actions = []; self.kept = []; self.error = error
     }
 
-    init(_ plan: SourcePlan) {
-        self.init(source: plan.source, slot: plan.slot.map { ISOTime.format($0) }, actions: plan.actions.map(\.description),
-                  kept: plan.kept.map { Kept(id: $0.id, reasons: $0.reasons) }, error: nil)
+    init(_ p: RunPrediction, slot: String?) {
+        source = p.final.source
+        self.slot = slot
+        actions = p.actions.map(\.record)
+        kept = p.final.kept.map { Kept(id: $0.id, reasons: $0.reasons) }
+        blocked = p.blocked
+    }
+}
+
+extension ActionRecord {
+    /// The one-line form `plan` and `apply` print.
+    var line: String {
+        func pad(_ s: String) -> String { s + String(repeating: " ", count: max(1, 9 - s.count)) }
+        return "\(pad(action))\(subject)  (\(reason))"
     }
 }
 
@@ -111,6 +123,14 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var run: RunOptions
     @Flag(help: "Do not ask before deleting (a terminal otherwise asks).") var yes = false
 
+    struct OutcomeJSON: Encodable {
+        var source: String
+        var result: String
+        var performed: [ActionRecord]
+        var declined: [String]
+        var error: String?
+    }
+
     func run() async throws {
         let now = try run.now()
         let (_, engine, _) = try run.engine()
@@ -120,11 +140,15 @@ struct ApplyCommand: AsyncParsableCommand {
             return await Prompt.confirm("delete snapshot \(id)? [y/N] ")
         }
         if run.format == .json {
-            try JSONOutput.write(outcomes.map { ["source": $0.source, "performed": "\($0.performed.count)", "error": $0.failure ?? ""] })
+            try JSONOutput.write(outcomes.map {
+                OutcomeJSON(source: $0.source, result: $0.succeeded ? "ok" : "failed", performed: $0.performedActions.map(\.record),
+                            declined: $0.declined, error: $0.failure)
+            })
         } else {
             for o in outcomes {
                 print("source \(o.source): \(o.succeeded ? "ok" : "FAILED")")
-                for p in o.performed { print("  done \(p)") }
+                for p in o.performedActions { print("  done \(p.record.line)") }
+                if !o.declined.isEmpty { print("  declined \(o.declined.count) deletion(s): \(o.declined.joined(separator: ", "))") }
                 if let f = o.failure { print("  error: \(f)") }
             }
         }

@@ -90,13 +90,6 @@ enum EngineFixtures {
 }
 
 extension RotationAction {
-    var createdID: String? {
-        switch self {
-        case let .createSnapshot(id, _, _, _), let .copyAutomated(_, id, _, _, _), let .copyForSharing(_, id, _, _, _): return id
-        default: return nil
-        }
-    }
-    var deletedID: String? { if case let .delete(id, _) = self { id } else { nil } }
     var blockedMessage: String? { if case let .blocked(why) = self { why } else { nil } }
     var shareChange: (id: String, add: [String], remove: [String])? {
         if case let .share(id, add, remove) = self { (id, add, remove) } else { nil }

@@ -60,6 +60,11 @@ public final class SimProcess: Sendable {
         _ = try await request("POST", "/_sim/advance", body: Data(#"{"seconds": \#(seconds)}"#.utf8))
     }
 
+    /// Replaces the fault rules (`{"rules": [...]}`, SIMULATOR.md); an empty list clears them.
+    public func setFaults(_ json: String) async throws {
+        _ = try await request("POST", "/_sim/faults", body: Data(json.utf8))
+    }
+
     private func request(_ method: String, _ path: String, body: Data? = nil) async throws -> Data {
         guard let url = URL(string: endpoint + path) else { throw PeerError(message: "bad simulator URL \(endpoint + path)") }
         var request = URLRequest(url: url, timeoutInterval: 10)

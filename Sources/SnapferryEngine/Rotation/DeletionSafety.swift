@@ -20,12 +20,15 @@ public struct DeletionSafety: Sendable {
     public var inFlight: Set<String>
     /// The source's snapshots as observed (to see copies in flight from a snapshot).
     public var snapshots: [DBClusterSnapshot]
+    /// The primary and carriers of the newest complete slot: what targets restore from until a newer slot completes.
+    public var lastComplete: Set<String>
 
     /// Creates the rule set.
     public init(fleet: String, source: String, policy: RetentionPolicy, owned: Set<String>, newestAvailable: String?,
-                inFlight: Set<String>, snapshots: [DBClusterSnapshot]) {
+                inFlight: Set<String>, snapshots: [DBClusterSnapshot], lastComplete: Set<String> = []) {
         self.fleet = fleet; self.source = source; self.policy = policy; self.owned = owned
         self.newestAvailable = newestAvailable?.lowercased(); self.inFlight = inFlight; self.snapshots = snapshots
+        self.lastComplete = Set(lastComplete.map { $0.lowercased() })
     }
 
     /// nil when `snapshot` may be deleted, else the rule that forbids it.
@@ -38,8 +41,12 @@ public struct DeletionSafety: Sendable {
         if !owned.contains(id) { return "\(id) is not recorded in the state database" }
         if snapshot.snapshotType != "manual" { return "\(id) is not a manual snapshot" }
         if id == newestAvailable { return "\(id) is the newest available snapshot of \(source)" }
+        if lastComplete.contains(id) { return "\(id) belongs to the newest complete slot, which targets restore from" }
         if inFlight.contains(id) { return "\(id) has an operation in flight" }
-        if snapshot.status != "available" { return "\(id) is \(snapshot.status)" }
+        // A snapshot that ended failed can go; one still being made cannot.
+        if snapshot.status != "available" && !SlotState.terminalFailures.contains(snapshot.status) {
+            return "\(id) is \(snapshot.status)"
+        }
         let arn = snapshot.arn.lowercased()
         if snapshots.contains(where: { $0.status != "available" && ($0.sourceSnapshotArn?.lowercased() == arn && !arn.isEmpty) }) {
             return "\(id) is the source of a copy still in progress"

@@ -58,4 +58,67 @@ public struct SourcePlan: Sendable {
     public var actions: [RotationAction]
     /// Why each owned snapshot is kept, for `plan` output.
     public var kept: [(id: String, reasons: [String])]
+    /// The primary and carriers of the newest complete slot (never deleted).
+    public var lastComplete: [String] = []
+
+    /// Creates a plan.
+    public init(source: String, slot: Date?, actions: [RotationAction], kept: [(id: String, reasons: [String])],
+                lastComplete: [String] = []) {
+        self.source = source; self.slot = slot; self.actions = actions; self.kept = kept; self.lastComplete = lastComplete
+    }
+
+    /// Why the source cannot proceed, if a `.blocked` action says so.
+    public var blockedReason: String? {
+        for case let .blocked(why) in actions { return why }
+        return nil
+    }
+}
+
+extension RotationAction {
+    /// The action as a structured record for `--format json`.
+    public var record: ActionRecord {
+        switch self {
+        case let .createSnapshot(id, cluster, _, _):
+            return ActionRecord(action: "create", subject: id, reason: "snapshot of \(cluster)", from: cluster)
+        case let .copyAutomated(from, id, _, key, _):
+            return ActionRecord(action: "copy", subject: id, reason: "from automated \(from)", from: from, kmsKey: key)
+        case let .copyForSharing(from, id, key, _, _):
+            return ActionRecord(action: "copy", subject: id, reason: "shareable copy of \(from) under \(key)", from: from, kmsKey: key)
+        case let .share(id, add, remove):
+            return ActionRecord(action: add.isEmpty ? "unshare" : "share", subject: id,
+                                reason: add.isEmpty ? "accounts no longer in share_with" : "carrier of these accounts",
+                                add: add, remove: remove)
+        case let .delete(id, reason): return ActionRecord(action: "delete", subject: id, reason: reason)
+        case let .forget(id): return ActionRecord(action: "forget", subject: id, reason: "no longer exists in AWS; dropping the state record")
+        case let .wait(why): return ActionRecord(action: "wait", subject: "", reason: why)
+        case let .blocked(why): return ActionRecord(action: "blocked", subject: "", reason: why)
+        }
+    }
+}
+
+/// One action as `plan --format json` and `apply --format json` print it.
+public struct ActionRecord: Sendable, Hashable, Codable {
+    /// `create`, `copy`, `share`, `unshare`, `delete`, `forget`, `wait`, `blocked`.
+    public var action: String
+    /// The snapshot it acts on.
+    public var subject: String
+    /// Why.
+    public var reason: String
+    /// Source snapshot or cluster of a create or copy.
+    public var from: String?
+    /// Key a copy is encrypted under.
+    public var kmsKey: String?
+    /// Accounts a share adds.
+    public var add: [String]?
+    /// Accounts a share removes.
+    public var remove: [String]?
+
+    /// Creates a record.
+    public init(action: String, subject: String, reason: String, from: String? = nil, kmsKey: String? = nil,
+                add: [String]? = nil, remove: [String]? = nil) {
+        self.action = action; self.subject = subject; self.reason = reason; self.from = from; self.kmsKey = kmsKey
+        self.add = add; self.remove = remove
+    }
+
+    enum CodingKeys: String, CodingKey { case action, subject, reason, from, kmsKey = "kms_key", add, remove }
 }

@@ -8,8 +8,12 @@ import SnapferryStore
 public struct SourceOutcome: Sendable {
     /// Source name.
     public var source: String
-    /// Mutations performed.
+    /// Mutations performed, in order.
     public var performed: [String] = []
+    /// The same mutations as actions.
+    public var performedActions: [RotationAction] = []
+    /// Deletions the operator declined.
+    public var declined: [String] = []
     /// Why it stopped short, if it did.
     public var failure: String?
     /// Whether everything converged.
@@ -21,105 +25,187 @@ extension RotationEngine {
     /// `allowDelete` is asked once per deletion (the CLI asks the operator without `--yes`).
     public func apply(at now: Date, sources: [String]? = nil,
                       allowDelete: @escaping @Sendable (String) async -> Bool = { _ in true }) async -> [SourceOutcome] {
-        let selected = config.sources.filter { sources == nil || sources?.contains($0.name) == true }
+        let chosen = selected(sources)
+        var outcomes = Dictionary(uniqueKeysWithValues: chosen.map { ($0.name, SourceOutcome(source: $0.name)) })
+        var active: [Source] = []
+        for source in chosen {
+            do {
+                try await closeInterruptedOperations(source)
+                active.append(source)
+            } catch {
+                outcomes[source.name]?.failure = "\(error)"
+            }
+        }
+        let cache = RunCache()
+        let ledger = RunLedger()
+        var delay = pollInitial
+        var passes = 0
+        while !active.isEmpty {
+            if Task.isCancelled || passes >= maxPasses {
+                let why = Task.isCancelled ? "stopped before finishing; the next run resumes"
+                    : "still not converged after \(maxPasses) passes"
+                for source in active where outcomes[source.name]?.failure == nil { outcomes[source.name]?.failure = why }
+                break
+            }
+            passes += 1
+            let observed = await observer.observe(active, at: now, cache: cache)
+            var work: [Work] = []
+            var waiting = false
+            var stillActive: [Source] = []
+            for source in active {
+                do {
+                    guard let result = observed[source.name] else { continue }
+                    let observation = try result.get()
+                    let (plan, actions) = try await passPlan(source, at: now, observation: observation, cache: cache, ledger: ledger)
+                    if let blocked = plan.blockedReason { outcomes[source.name]?.failure = blocked }
+                    if !actions.isEmpty {
+                        work.append(Work(source: source, actions: actions, observation: observation, protected: Set(plan.lastComplete)))
+                        stillActive.append(source)
+                    } else if outcomes[source.name]?.failure == nil, plan.actions.contains(where: { if case .wait = $0 { true } else { false } }) {
+                        waiting = true
+                        stillActive.append(source)
+                    }
+                } catch {
+                    outcomes[source.name]?.failure = Self.describe(error)
+                }
+            }
+            let results = await act(work, cache: cache, ledger: ledger, allowDelete: allowDelete)
+            var progressed = false
+            for result in results {
+                outcomes[result.source]?.performed += result.performed.map(\.description)
+                outcomes[result.source]?.performedActions += result.performed
+                if !result.performed.isEmpty { progressed = true }
+                if let failure = result.failure {
+                    outcomes[result.source]?.failure = failure
+                    stillActive.removeAll { $0.name == result.source }
+                } else if !result.refused.isEmpty {
+                    waiting = true
+                }
+            }
+            active = stillActive
+            if active.isEmpty { break }
+            if progressed {
+                delay = pollInitial
+            } else if waiting {
+                do { try await clock.sleep(for: delay) } catch { continue }
+                delay = min(pollMax, delay * 1.5)
+            }
+        }
+        for source in chosen { outcomes[source.name]?.declined = await ledger.declined(source.name) }
+        return chosen.compactMap { outcomes[$0.name] }.sorted { $0.source < $1.source }
+    }
+
+    /// Settles the journal against `observation` and plans one pass; returns the plan and the
+    /// actions to perform now (mutations and record cleanups, minus declined deletions).
+    func passPlan(_ source: Source, at now: Date, observation: SourceObservation, cache: RunCache,
+                  ledger: RunLedger) async throws -> (SourcePlan, [RotationAction]) {
+        try await settleJournal(source, observation)
+        if let account = config.account(named: source.account) {
+            let copying = Set(observation.snapshots.filter { $0.status == "copying" || $0.status == "creating" }
+                .map { $0.identifier.lowercased() })
+            await copies.settle(account: account.id, region: source.region, owner: source.name, stillCopying: copying)
+        }
+        var observation = observation
+        var plan = RotationPlanner.plan(try await input(source, at: now, observation: observation))
+        // The quota is read once per account × region per run, and only when something is to be made.
+        if observation.quota == nil, plan.actions.contains(where: { $0.createdID != nil }) {
+            observation.quota = await observer.quota(.init(account: source.account, region: source.region), cache: cache)
+            if observation.quota != nil { plan = RotationPlanner.plan(try await input(source, at: now, observation: observation)) }
+        }
+        var actions: [RotationAction] = []
+        for action in plan.actions where action.isMutation || action.isForget {
+            if let id = action.deletedID, await ledger.isSkipped(id) { continue }
+            actions.append(action)
+        }
+        return (plan, actions)
+    }
+
+    struct PassResult: Sendable {
+        var source: String
+        var performed: [RotationAction] = []
+        var refused: [RotationAction] = []
+        var failure: String?
+    }
+
+    /// Performs each source's actions in order, sources in parallel within `max_parallel` and
+    /// `max_parallel_per_account`.
+    /// One source's actions for a pass.
+    struct Work: Sendable {
+        var source: Source
+        var actions: [RotationAction]
+        var observation: SourceObservation
+        /// The newest complete slot's snapshots, which the executor's own safety check never deletes.
+        var protected: Set<String>
+    }
+
+    func act(_ work: [Work], cache: RunCache, ledger: RunLedger,
+             allowDelete: @escaping @Sendable (String) async -> Bool) async -> [PassResult] {
         let global = AsyncSemaphore(permits: config.defaults.limits.maxParallel)
         var perAccount: [String: AsyncSemaphore] = [:]
         for account in config.accounts { perAccount[account.name] = AsyncSemaphore(permits: config.defaults.limits.maxParallelPerAccount) }
         let accountLimits = perAccount
-        return await withTaskGroup(of: SourceOutcome.self) { group in
-            for source in selected {
+        return await withTaskGroup(of: PassResult.self) { group in
+            for item in work {
+                let source = item.source
                 group.addTask {
+                    var result = PassResult(source: source.name)
                     do {
-                        return try await global.withPermit {
+                        try await global.withPermit {
                             try await (accountLimits[source.account] ?? AsyncSemaphore(permits: 1)).withPermit {
-                                await self.reconcile(source, at: now, allowDelete: allowDelete)
+                                result = await self.perform(item.actions, source: source, observation: item.observation,
+                                                            protected: item.protected, cache: cache,
+                                                            ledger: ledger, allowDelete: allowDelete)
                             }
                         }
                     } catch {
-                        return SourceOutcome(source: source.name, failure: "cancelled")
+                        result.failure = "stopped before finishing; the next run resumes"
                     }
+                    return result
                 }
             }
-            var outcomes: [SourceOutcome] = []
-            for await outcome in group { outcomes.append(outcome) }
-            return outcomes.sorted { $0.source < $1.source }
+            var results: [PassResult] = []
+            for await r in group { results.append(r) }
+            return results
         }
     }
 
-    /// Observe → plan → act for one source until it converges, is blocked, or fails.
-    func reconcile(_ source: Source, at now: Date, allowDelete: @escaping @Sendable (String) async -> Bool) async -> SourceOutcome {
-        var outcome = SourceOutcome(source: source.name)
-        var delay = pollInitial
-        // Deletions the operator declined (or the executor's own safety check refused) are not
-        // asked again in this run; everything else converges as usual.
-        let skipped = SkipSet()
-        let ask: @Sendable (String) async -> Bool = { id in
-            let ok = await allowDelete(id)
-            if !ok { await skipped.insert(id) }
-            return ok
-        }
-        do {
-            try await closeInterruptedOperations(source)
-            var needQuota = false
-            for _ in 0..<maxPasses {
-                try Task.checkCancellation()
-                let observation = try await observe(source, at: now, needQuota: needQuota)
-                try await settleJournal(source, observation)
-                if let account = config.account(named: source.account) {
-                    let copying = Set(observation.snapshots.filter { $0.status == "copying" || $0.status == "creating" }
-                        .map { $0.identifier.lowercased() })
-                    await copies.settle(account: account.id, region: source.region,
-                                        owner: source.name, stillCopying: copying)
-                }
-                let plan = try await plan(source, at: now, observation: observation)
-                // Read the quota only on a pass that is about to create something.
-                if !needQuota, plan.actions.contains(where: { if case .createSnapshot = $0 { true } else if case .copyForSharing = $0 { true } else { false } }) {
-                    needQuota = true
-                    continue
-                }
-                needQuota = false
-                if let blocked = plan.actions.first(where: { if case .blocked = $0 { true } else { false } }) {
-                    outcome.failure = blocked.description
-                }
-                var work: [RotationAction] = []
-                for action in plan.actions where action.isMutation || { if case .forget = $0 { true } else { false } }(action) {
-                    if case .delete(let id, _) = action, await skipped.contains(id) { continue }
-                    work.append(action)
-                }
-                if work.isEmpty {
-                    if outcome.failure != nil || !plan.actions.contains(where: { if case .wait = $0 { true } else { false } }) {
-                        return outcome
-                    }
-                    try await clock.sleep(for: delay)
-                    delay = min(pollMax, delay * 1.5)
-                    continue
-                }
-                delay = pollInitial
-                var progressed = false
-                for action in work {
-                    if try await perform(action, source: source, observation: observation, allowDelete: ask) {
-                        outcome.performed.append(action.description)
-                        progressed = true
-                    } else if case .delete(let id, _) = action {
-                        await skipped.insert(id)
-                    }
-                }
-                if !progressed {
-                    // Everything left was refused (copy budget, operator said no): wait before looking again.
-                    if outcome.failure != nil { return outcome }
-                    try await clock.sleep(for: delay)
-                    delay = min(pollMax, delay * 1.5)
-                }
+    func perform(_ actions: [RotationAction], source: Source, observation: SourceObservation, protected: Set<String>,
+                 cache: RunCache,
+                 ledger: RunLedger, allowDelete: @escaping @Sendable (String) async -> Bool) async -> PassResult {
+        var result = PassResult(source: source.name)
+        let scope = "\(source.account)/\(source.region)"
+        for action in actions {
+            if Task.isCancelled { result.failure = "stopped before finishing; the next run resumes"; break }
+            if let id = action.createdID, case .copyForSharing = action, await ledger.copies(id) > maxCopyRetries {
+                result.failure = "shareable copy \(id) failed \(maxCopyRetries + 1) times in this run; the next run tries again"
+                break
             }
-            outcome.failure = "still not converged after \(maxPasses) passes"
-        } catch let error as AWSError {
-            outcome.failure = error.description
-        } catch is CancellationError {
-            outcome.failure = "stopped before finishing; the next run resumes"
-        } catch {
-            outcome.failure = "\(error)"
+            do {
+                let ask: @Sendable (String) async -> Bool = { id in
+                    let ok = await allowDelete(id)
+                    if !ok { await ledger.decline(id, source: source.name) }
+                    return ok
+                }
+                if try await perform(action, source: source, observation: observation, protected: protected, allowDelete: ask) {
+                    result.performed.append(action)
+                    if let id = action.createdID, case .copyForSharing = action { await ledger.countCopy(id) }
+                    if action.createdID != nil { await cache.adjustQuota(scope, by: 1) }
+                    if action.deletedID != nil { await cache.adjustQuota(scope, by: -1) }
+                } else {
+                    if let id = action.deletedID { await ledger.skip(id) } else { result.refused.append(action) }
+                }
+            } catch {
+                result.failure = Self.describe(error)
+                break
+            }
         }
-        return outcome
+        return result
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? AWSError { return error.description }
+        if error is CancellationError { return "stopped before finishing; the next run resumes" }
+        return "\(error)"
     }
 
     /// Operations a previous process began but never finished are closed: the
@@ -144,7 +230,7 @@ extension RotationEngine {
                     owned.arn = snap.arn; owned.kmsKeyId = snap.kmsKeyId
                     try await store.recordSnapshot(owned)
                 }
-            case "failed", "incompatible-restore", "error":
+            case _ where SlotState.terminalFailures.contains(snap.status):
                 try await store.finishOperation(id: op.id, state: .failed, error: "\(op.subject) ended \(snap.status)", at: wallNow())
             default:
                 continue
@@ -153,9 +239,21 @@ extension RotationEngine {
     }
 }
 
-/// Identifiers not to act on again during one reconcile.
-actor SkipSet {
-    private var ids = Set<String>()
-    func insert(_ id: String) { ids.insert(id.lowercased()) }
-    func contains(_ id: String) -> Bool { ids.contains(id.lowercased()) }
+/// What one run remembers across passes: deletions not to ask about or try again,
+/// the operator's refusals, and how often each shareable copy was made.
+actor RunLedger {
+    private var skipped = Set<String>()
+    private var declinedBySource: [String: [String]] = [:]
+    private var copyAttempts: [String: Int] = [:]
+    func skip(_ id: String) { skipped.insert(id.lowercased()) }
+    func isSkipped(_ id: String) -> Bool { skipped.contains(id.lowercased()) }
+    func decline(_ id: String, source: String) {
+        skipped.insert(id.lowercased())
+        declinedBySource[source, default: []].append(id.lowercased())
+    }
+    func declined(_ source: String) -> [String] { declinedBySource[source] ?? [] }
+    /// Counts one more copy made as `id`.
+    func countCopy(_ id: String) { copyAttempts[id.lowercased(), default: 0] += 1 }
+    /// How many copies were made as `id` in this run.
+    func copies(_ id: String) -> Int { copyAttempts[id.lowercased()] ?? 0 }
 }

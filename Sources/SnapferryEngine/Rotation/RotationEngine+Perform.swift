@@ -7,7 +7,7 @@ import SnapferryStore
 extension RotationEngine {
     /// Performs one action with journal records before and after; returns false when it was
     /// deliberately not done now (copy budget full, deletion declined).
-    func perform(_ action: RotationAction, source: Source, observation: SourceObservation,
+    func perform(_ action: RotationAction, source: Source, observation: SourceObservation, protected: Set<String> = [],
                  allowDelete: @escaping @Sendable (String) async -> Bool) async throws -> Bool {
         guard let account = config.account(named: source.account) else { return false }
         let rds = aws.rds(account, region: source.region)
@@ -54,7 +54,8 @@ extension RotationEngine {
             guard let snapshot = observation.snapshot(id) else { return false }
             let owned = Set(try await store.ownedSnapshots(source: source.name).map(\.identifier))
             let safety = DeletionSafety(fleet: config.fleet, source: source.name, policy: source.retention, owned: owned,
-                                        newestAvailable: nil, inFlight: [], snapshots: observation.snapshots)
+                                        newestAvailable: nil, inFlight: [], snapshots: observation.snapshots,
+                                        lastComplete: protected)
             if let refusal = safety.mayDelete(snapshot) {
                 logger.warning("refusing to delete", metadata: ["snapshot": "\(id)", "rule": "\(refusal)"])
                 return false

@@ -5,9 +5,10 @@ import SnapferryConfig
 import SnapferryCore
 import SnapferryStore
 
-/// Runs snapshot rotation for the fleet: observe → plan → act, per source, in
-/// parallel within the fleet's limits, journalling every mutation, until every
-/// source has nothing left to do (or is blocked).
+/// Runs snapshot rotation for the fleet: observe → plan → act in passes over every
+/// source, observing each account × region once per pass, acting in parallel within
+/// the fleet's limits, journalling every mutation, until every source has nothing
+/// left to do (or is blocked, or failed).
 public struct RotationEngine: Sendable {
     /// The fleet file.
     public let config: FleetConfig
@@ -17,75 +18,55 @@ public struct RotationEngine: Sendable {
     let wallNow: @Sendable () -> Date
     let logger: Logger
     let copies: CopyBudget
+    let observer: FleetObserver
     /// First wait between polls of work in flight; grows ×1.5 to `pollMax`.
     public var pollInitial: Duration = .seconds(5)
     /// Longest wait between polls.
     public var pollMax: Duration = .seconds(60)
-    /// Give up waiting on a source after this many passes.
+    /// Give up waiting after this many passes.
     public var maxPasses = 500
+    /// A shareable copy that ends `failed` is made again at most this many times in one run.
+    public var maxCopyRetries = 2
 
     /// Creates an engine. `wallNow` stamps the journal; planning uses the `at` given to each call.
     public init(config: FleetConfig, aws: any FleetAWS, store: any StateStore, clock: AnyClock = AnyClock(ContinuousClock()),
                 wallNow: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "snapferry.engine")) {
         self.config = config; self.aws = aws; self.store = store; self.clock = clock; self.wallNow = wallNow
         self.logger = logger; self.copies = CopyBudget(limit: config.defaults.limits.maxCopiesPerRegion)
+        self.observer = FleetObserver(config: config, aws: aws)
     }
 
-    /// Observes AWS for one source: the cluster, its manual snapshots (tags included),
-    /// and only when needed automated snapshots, key managers and the quota.
-    public func observe(_ source: Source, at now: Date, needQuota: Bool = false) async throws -> SourceObservation {
-        let slot = source.schedule.previousFire(atOrBefore: now, in: source.timeZone)
-        guard let account = config.account(named: source.account) else {
-            throw AWSError(kind: .credentials, service: "fleet", operation: "observe", code: "UnknownAccount",
-                           message: "source \(source.name) names unknown account \(source.account)")
-        }
-        let rds = aws.rds(account, region: source.region)
-        let snapshots = try await rds.allDBClusterSnapshots(
-            .init(clusterIdentifier: source.cluster, snapshotType: "manual")).collect()
-        // The cluster matters only when the newest due slot still needs its snapshot.
-        var cluster: DBCluster?
-        let slotID = slot.map { SnapshotName(source: source.name, slot: $0).description }
-        if slotID == nil || !snapshots.contains(where: { $0.identifier.lowercased() == slotID }) {
-            do {
-                cluster = try await rds.describeDBClusters(.init(clusterIdentifier: source.cluster)).items.first
-            } catch let error as AWSError where error.isNotFound {
-                cluster = nil
-            }
-        }
-        var automated: [DBClusterSnapshot] = []
-        if source.method == .copyAutomated {
-            automated = try await rds.allDBClusterSnapshots(.init(clusterIdentifier: source.cluster, snapshotType: "automated")).collect()
-        }
-        var keys = Set<String>()
-        if let configured = source.kmsKey { keys.insert(configured) }
-        let unknownKeys = Set(snapshots.compactMap(\.kmsKeyId)).subtracting(keys)
-        if !unknownKeys.isEmpty, source.kmsKey == nil {
-            let kms = aws.kms(account, region: source.region)
-            for key in unknownKeys.sorted() where (try? await kms.describeKey(keyId: key))?.isCustomerManaged == true {
-                keys.insert(key)
-            }
-        }
-        var quota: AccountQuota?
-        if needQuota {
-            quota = try? await rds.describeAccountAttributes().first { $0.name == "ManualClusterSnapshots" }
-        }
-        return SourceObservation(cluster: cluster, snapshots: snapshots, automated: automated,
-                                 customerManagedKeys: keys, quota: quota)
+    /// The sources named (all when nil).
+    func selected(_ names: [String]?) -> [Source] {
+        config.sources.filter { names == nil || names?.contains($0.name) == true }
     }
 
-    /// Reads state and AWS and plans one source (what `snapferry plan` prints).
-    public func plan(_ source: Source, at now: Date, needQuota: Bool = false) async throws -> SourcePlan {
-        let observation = try await observe(source, at: now, needQuota: needQuota)
-        return try await plan(source, at: now, observation: observation)
-    }
-
-    func plan(_ source: Source, at now: Date, observation: SourceObservation) async throws -> SourcePlan {
+    /// The planner's input for `source` from an observation and the state database.
+    func input(_ source: Source, at now: Date, observation: SourceObservation) async throws -> RotationInput {
         let owned = try await store.ownedSnapshots(source: source.name)
         let running = try await store.operations(states: [.running, .waiting], source: source.name, limit: 1000)
         let accountID = config.account(named: source.account)?.id ?? ""
         let shareIDs = source.shareWith.compactMap { config.account(named: $0)?.id }
-        return RotationPlanner.plan(RotationInput(
-            fleet: config.fleet, source: source, accountID: accountID, shareAccountIDs: shareIDs, now: now,
-            observation: observation, owned: owned, inFlight: Set(running.map { $0.subject.lowercased() })))
+        return RotationInput(fleet: config.fleet, source: source, accountID: accountID, shareAccountIDs: shareIDs, now: now,
+                             observation: observation, owned: owned, inFlight: Set(running.map { $0.subject.lowercased() }))
+    }
+
+    /// What `apply` would do for each source, read from AWS once per account × region and the
+    /// state database; changes nothing (what `snapferry plan` prints).
+    public func predict(at now: Date, sources: [String]? = nil) async -> [(source: String, result: Result<RunPrediction, any Error>)] {
+        let chosen = selected(sources)
+        let scopes = Set(chosen.map { FleetObserver.Scope(account: $0.account, region: $0.region) })
+        let observed = await observer.observe(chosen, at: now, cache: RunCache(), needQuota: scopes)
+        var results: [(source: String, result: Result<RunPrediction, any Error>)] = []
+        for source in chosen {
+            do {
+                let observation = try (observed[source.name] ?? .failure(CancellationError())).get()
+                let input = try await input(source, at: now, observation: observation)
+                results.append((source.name, .success(RotationPlanner.predict(input))))
+            } catch {
+                results.append((source.name, .failure(error)))
+            }
+        }
+        return results
     }
 }

@@ -34,6 +34,12 @@ public struct RotationInput: Sendable {
 /// Level-triggered planning of snapshot rotation for one source: compares what
 /// AWS and the state database show with what the fleet file wants, and returns
 /// the next actions. Run it again after acting; it converges.
+///
+/// Slots and retention: a slot counts toward retention only once it is complete
+/// (see `SlotState`). The newest complete slot is always kept; slots newer than it
+/// are kept uncounted, and only the newest of them is worked on; once it completes,
+/// retention runs over every usable slot up to it, and every slot it keeps is brought
+/// to complete. A slot whose primary failed is removed once a newer slot is complete.
 public enum RotationPlanner {
     /// A manual snapshot can be shared with at most this many accounts.
     public static let maxSharesPerSnapshot = 20
@@ -47,143 +53,178 @@ public enum RotationPlanner {
         let ownedByID = Dictionary(input.owned.map { ($0.identifier, $0) }, uniquingKeysWith: { a, _ in a })
 
         // Ours = tagged for this fleet and source AND recorded in the state database.
-        func isOurs(_ s: DBClusterSnapshot) -> Bool {
-            ownedByID[s.identifier.lowercased()] != nil
-                && ManagedTags.carries(s.tags, fleet: input.fleet, source: source.name)
+        let ours = obs.snapshots.filter {
+            ownedByID[$0.identifier.lowercased()] != nil && ManagedTags.carries($0.tags, fleet: input.fleet, source: source.name)
         }
-        let ours = obs.snapshots.filter(isOurs)
-        let primaries = ours.compactMap { s -> (DBClusterSnapshot, SnapshotName)? in
-            guard let name = SnapshotName(parsing: s.identifier, source: source.name), name.shareCopy == nil,
-                  name.target == nil else { return nil }
-            return (s, name)
-        }.sorted { $0.1.slot < $1.1.slot }
+        let slots = slotStates(input, ours: ours, ownedByID: ownedByID)
 
         // 1. The newest due slot's snapshot.
         var creating = 0
         if let slot {
-            let id = SnapshotName(source: source.name, slot: slot).description
-            if obs.snapshot(id) == nil {
-                let tags = ManagedTags.forSnapshot(fleet: input.fleet, source: source.name, slot: slot)
-                if let cluster = obs.cluster {
-                    switch source.method {
-                    case .snapshot:
-                        if cluster.status == "available" {
-                            actions.append(.createSnapshot(id: id, cluster: cluster.identifier, slot: slot, tags: tags))
-                            creating += 1
-                        } else {
-                            actions.append(.wait("source cluster \(cluster.identifier) is \(cluster.status); the \(id) snapshot waits until it is available"))
-                        }
-                    case .copyAutomated:
-                        let automated = obs.automated.filter { $0.status == "available" }
-                            .max { ($0.createTime ?? .distantPast) < ($1.createTime ?? .distantPast) }
-                        if let automated {
-                            actions.append(.copyAutomated(from: automated.identifier, id: id, slot: slot, kmsKey: nil, tags: tags))
-                            creating += 1
-                        } else {
-                            actions.append(.wait("no available automated snapshot of \(cluster.identifier) yet"))
-                        }
-                    }
-                } else {
-                    actions.append(.blocked("source cluster \(source.cluster) does not exist in account \(input.accountID) (\(source.region)); fix sources[].cluster or the account"))
-                }
+            let create = createAction(input, slot: slot)
+            actions += create.actions
+            creating += create.creates
+        }
+
+        // 2. Which slots count, which are kept, which are worked on.
+        let lastComplete = slots.last(where: \.isComplete)
+        let newer = slots.filter { $0.slot > (lastComplete?.slot ?? .distantPast) }
+        let counted = slots.filter { $0.isUsable && $0.slot <= (lastComplete?.slot ?? .distantPast) }
+        let safety = safetyRules(input, ours: ours, lastComplete: lastComplete, slots: slots)
+        let retention = retentionPlan(input, counted: counted, lastComplete: lastComplete, ours: ours, safety: safety)
+        var kept = retention.kept
+        for s in newer where !s.isFailed {
+            kept.append((id: s.id, reasons: ["not complete yet; counts toward retention once complete"]))
+        }
+        let keptIDs = Set(kept.map(\.id))
+        // The newest slot past the last complete one is worked on (or waited for); older
+        // ones wait until it completes and retention decides about them.
+        var active = counted.filter { keptIDs.contains($0.id) }
+        if let newest = newer.last(where: { !$0.isFailed }) {
+            if newest.isUsable { active.append(newest) } else {
+                actions.append(.wait("snapshot \(newest.primary.identifier) is \(newest.primary.status)"))
             }
         }
-
-        // 2. Shareable carriers of the newest available snapshot, and their shares.
-        let current = primaries.last { $0.0.status == "available" }
-        var protected = Set<String>()
-        if let (snap, name) = current {
-            protected.insert(snap.identifier.lowercased())
-            let carriers = carrierPlan(input, current: snap, name: name, ownedByID: ownedByID)
-            actions += carriers.actions
-            creating += carriers.copies
-            protected.formUnion(carriers.ids)
-        }
-        // A newer snapshot still being made: wait for it, then it becomes the current one.
-        if let newest = primaries.last, newest.0.status != "available" {
-            actions.append(.wait("snapshot \(newest.0.identifier) is \(newest.0.status)"))
+        if let newestSlot = slots.last, newestSlot.isFailed, newestSlot.slot > (lastComplete?.slot ?? .distantPast) {
+            actions.append(.blocked("snapshot \(newestSlot.primary.identifier) ended \(newestSlot.primary.status); "
+                                    + (lastComplete.map { "targets keep restoring from \($0.id) until the next slot completes" }
+                                       ?? "no complete slot exists yet; the next slot tries again")))
         }
 
-        // 3. Accounts no longer in share_with are unshared everywhere.
+        // 3. Carriers and shares of every slot worked on, newest first.
+        var carrierIDs = Set<String>()
+        var deletions = retention.deletions
+        for state in active.reversed() {
+            let work = carrierActions(input, state)
+            actions += work.actions
+            creating += work.copies
+            deletions += work.deletions.filter { d in ours.first { $0.identifier.lowercased() == d.deletedID }.map { safety.mayDelete($0) == nil } ?? false }
+            carrierIDs.formUnion(state.carriers.map(\.id))
+        }
+
+        // 4. Accounts no longer in share_with are unshared everywhere else.
         let wanted = Set(input.shareAccountIDs)
-        for s in ours where s.status == "available" && !protected.contains(s.identifier.lowercased()) {
+        for s in ours where s.status == "available" && !carrierIDs.contains(s.identifier.lowercased()) {
             let stale = (ownedByID[s.identifier.lowercased()]?.sharedWith ?? []).filter { !wanted.contains($0) }
             if !stale.isEmpty { actions.append(.share(id: s.identifier, add: [], remove: stale.sorted())) }
         }
 
-        // 4. Retention, through the safety rules.
-        let retention = retentionPlan(input, primaries: primaries.map(\.0), ours: ours, current: current?.0)
-        var deletions = retention.deletions
-
-        // 5. Shareable copies whose primary is gone.
-        let primaryIDs = Set(primaries.map { $0.0.identifier.lowercased() })
-        for s in ours where !protected.contains(s.identifier.lowercased()) && s.status == "available" {
+        // 5. Slots whose primary failed, once a newer slot is complete; shareable copies whose primary is gone.
+        func deleteOnce(_ s: DBClusterSnapshot, _ reason: String) {
+            guard !deletions.contains(where: { $0.deletedID == s.identifier.lowercased() }), safety.mayDelete(s) == nil else { return }
+            deletions.append(.delete(id: s.identifier, reason: reason))
+        }
+        if let lastComplete {
+            for state in slots where state.isFailed && state.slot < lastComplete.slot {
+                for carrier in state.carriers where !carrier.isPrimary {
+                    if let snap = carrier.snapshot { deleteOnce(snap, "shareable copy of \(state.id), whose snapshot ended \(state.primary.status)") }
+                }
+                if state.carriers.allSatisfy({ $0.isPrimary || $0.snapshot == nil }) {
+                    deleteOnce(state.primary, "ended \(state.primary.status); slot \(lastComplete.id) is complete")
+                }
+            }
+        }
+        let primaryIDs = Set(slots.map(\.id))
+        for s in ours where s.status == "available" || SlotState.terminalFailures.contains(s.status) {
             guard let name = SnapshotName(parsing: s.identifier, source: source.name), name.shareCopy != nil,
                   !primaryIDs.contains(name.primary.description) else { continue }
-            if !deletions.contains(where: { if case .delete(let id, _) = $0 { return id == s.identifier } else { return false } }) {
-                deletions.append(.delete(id: s.identifier, reason: "shareable copy whose snapshot \(name.primary) is gone"))
-            }
+            deleteOnce(s, "shareable copy whose snapshot \(name.primary) is gone")
         }
 
         // 6. State records of snapshots that no longer exist.
         // A record whose create or copy this plan (re)issues is a resumed intent, not a ghost.
         let observedIDs = Set(obs.snapshots.map { $0.identifier.lowercased() })
-        let reissued = Set(actions.compactMap { action -> String? in
-            switch action {
-            case let .createSnapshot(id, _, _, _), let .copyAutomated(_, id, _, _, _), let .copyForSharing(_, id, _, _, _): return id.lowercased()
-            default: return nil
-            }
-        })
+        let reissued = Set(actions.compactMap(\.createdID).map { $0.lowercased() })
         let forgets = input.owned.filter {
             !observedIDs.contains($0.identifier) && !input.inFlight.contains($0.identifier) && !reissued.contains($0.identifier)
         }.map { RotationAction.forget(id: $0.identifier) }
 
-        // Quota: deletions first; never delete what snapferry does not own to make room.
-        if let quota = input.observation.quota, creating > 0, quota.used - Int64(deletions.count) + Int64(creating) > quota.max {
-            actions = actions.filter { if case .createSnapshot = $0 { false } else if case .copyForSharing = $0 { false } else if case .copyAutomated = $0 { false } else { true } }
-            actions.append(.blocked("account \(input.accountID) has \(quota.used) of \(quota.max) manual cluster snapshots; the \(creating) new one(s) do not fit even after pruning \(deletions.count). snapferry never deletes snapshots it did not create: tighten retention, delete unneeded manual snapshots, or raise the ManualClusterSnapshots quota"))
+        // 7. Quota: deletions first. Under pressure, what retention would remove once the new
+        // slot counts goes early, never the last complete slot; never what snapferry does not own.
+        if let quota = obs.quota, creating > 0, quota.used - Int64(deletions.count) + Int64(creating) > quota.max {
+            deletions += pressureDeletions(input, counted: counted, lastComplete: lastComplete, slot: slot,
+                                           ours: ours, safety: safety, already: Set(deletions.compactMap(\.deletedID)),
+                                           quota: quota)
+            if quota.used - Int64(deletions.count) + Int64(creating) > quota.max {
+                actions = actions.filter { $0.createdID == nil }
+                actions.append(.blocked("account \(input.accountID) has \(quota.used) of \(quota.max) manual cluster snapshots; the \(creating) new one(s) do not fit even after pruning \(deletions.count). snapferry never deletes snapshots it did not create: tighten retention, delete unneeded manual snapshots, or raise the ManualClusterSnapshots quota"))
+            }
         }
-        return SourcePlan(source: source.name, slot: slot, actions: deletions + actions + forgets, kept: retention.kept)
+        return SourcePlan(source: source.name, slot: slot, actions: deletions + actions + forgets, kept: kept,
+                          lastComplete: lastComplete?.memberIDs ?? [])
     }
 
-    /// Shareable copies (`-sN`) of the current snapshot and the share changes on each.
-    static func carrierPlan(_ input: RotationInput, current: DBClusterSnapshot, name: SnapshotName,
-                            ownedByID: [String: OwnedSnapshot]) -> (actions: [RotationAction], copies: Int, ids: Set<String>) {
-        let accounts = input.shareAccountIDs.sorted()
-        guard !accounts.isEmpty else { return ([], 0, []) }
-        let chunks = stride(from: 0, to: accounts.count, by: maxSharesPerSnapshot).map {
-            Array(accounts[$0..<min($0 + maxSharesPerSnapshot, accounts.count)])
+    /// The create (or copy of the newest automated snapshot) for the newest due slot, when it does not exist yet.
+    static func createAction(_ input: RotationInput, slot: Date) -> (actions: [RotationAction], creates: Int) {
+        let source = input.source
+        let id = SnapshotName(source: source.name, slot: slot).description
+        guard input.observation.snapshot(id) == nil else { return ([], 0) }
+        let tags = ManagedTags.forSnapshot(fleet: input.fleet, source: source.name, slot: slot)
+        guard let cluster = input.observation.cluster else {
+            return ([.blocked("source cluster \(source.cluster) does not exist in account \(input.accountID) (\(source.region)); fix sources[].cluster or the account")], 0)
         }
-        let key = current.kmsKeyId
-        let shareable = !current.storageEncrypted || key == nil
-            || input.observation.customerManagedKeys.contains(key ?? "") || (key != nil && key == input.source.kmsKey)
-        if !shareable && input.source.kmsKey == nil {
-            return ([.blocked("snapshot \(current.identifier) is encrypted with \(key ?? "?"), which cannot be shared (aws/rds or another AWS-managed key); set kms_key on source \(input.source.name) to a customer-managed key so snapferry copies it under that key")], 0, [])
+        switch source.method {
+        case .snapshot:
+            guard cluster.status == "available" else {
+                return ([.wait("source cluster \(cluster.identifier) is \(cluster.status); the \(id) snapshot waits until it is available")], 0)
+            }
+            return ([.createSnapshot(id: id, cluster: cluster.identifier, slot: slot, tags: tags)], 1)
+        case .copyAutomated:
+            let automated = input.observation.automated.filter { $0.status == "available" }
+                .max { ($0.createTime ?? .distantPast) < ($1.createTime ?? .distantPast) }
+            guard let automated else { return ([.wait("no available automated snapshot of \(cluster.identifier) yet")], 0) }
+            return ([.copyAutomated(from: automated.identifier, id: id, slot: slot, kmsKey: nil, tags: tags)], 1)
         }
-        var actions: [RotationAction] = []
+    }
+
+    /// What brings one usable slot to complete: copies that are missing, deletion of copies that
+    /// failed (made again on a later pass), and the share changes on each available carrier.
+    static func carrierActions(_ input: RotationInput, _ state: SlotState)
+        -> (actions: [RotationAction], copies: Int, deletions: [RotationAction]) {
+        if let why = state.unshareable { return ([.blocked(why)], 0, []) }
+        var actions: [RotationAction] = [], deletions: [RotationAction] = []
         var copies = 0
-        var ids = Set<String>()
-        let tags = ManagedTags.forSnapshot(fleet: input.fleet, source: input.source.name, slot: name.slot)
-        for (k, chunk) in chunks.enumerated() {
-            // A shareable primary carries the first 20 accounts itself; otherwise copies -s1, -s2, … do.
-            let carrierName = shareable && k == 0 ? name : SnapshotName(source: name.source, slot: name.slot, shareCopy: k + 1)
-            let id = carrierName.description
-            ids.insert(id)
-            guard let carrier = carrierName.shareCopy == nil ? current : input.observation.snapshot(id) else {
-                let copyKey = shareable ? (key ?? input.source.kmsKey ?? "") : (input.source.kmsKey ?? "")
-                actions.append(.copyForSharing(from: current.identifier, id: id, kmsKey: copyKey, slot: name.slot, tags: tags))
+        let tags = ManagedTags.forSnapshot(fleet: input.fleet, source: input.source.name, slot: state.slot)
+        let shareable = isShareable(state.primary, input)
+        for carrier in state.carriers {
+            guard let snapshot = carrier.snapshot else {
+                let key = shareable ? (state.primary.kmsKeyId ?? input.source.kmsKey ?? "") : (input.source.kmsKey ?? "")
+                actions.append(.copyForSharing(from: state.primary.identifier, id: carrier.id, kmsKey: key, slot: state.slot, tags: tags))
                 copies += 1
                 continue
             }
-            guard carrier.status == "available" else {
-                actions.append(.wait("shareable copy \(id) is \(carrier.status)"))
+            if SlotState.terminalFailures.contains(snapshot.status) {
+                deletions.append(.delete(id: snapshot.identifier, reason: "shareable copy ended \(snapshot.status); it is made again"))
                 continue
             }
-            let recorded = Set(ownedByID[id]?.sharedWith ?? [])
-            let add = chunk.filter { !recorded.contains($0) }
-            let remove = recorded.subtracting(chunk).sorted()
-            if !add.isEmpty || !remove.isEmpty { actions.append(.share(id: id, add: add, remove: remove)) }
+            guard snapshot.status == "available" else {
+                actions.append(.wait("shareable copy \(carrier.id) is \(snapshot.status)"))
+                continue
+            }
+            let add = carrier.accounts.filter { !carrier.recorded.contains($0) }
+            let remove = carrier.recorded.subtracting(carrier.accounts).sorted()
+            if !add.isEmpty || !remove.isEmpty { actions.append(.share(id: carrier.id, add: add, remove: remove)) }
         }
-        return (actions, copies, ids)
+        return (actions, copies, deletions)
     }
+
+    /// The deletion rules for this source as the planner sees it.
+    static func safetyRules(_ input: RotationInput, ours: [DBClusterSnapshot], lastComplete: SlotState?,
+                            slots: [SlotState]) -> DeletionSafety {
+        DeletionSafety(fleet: input.fleet, source: input.source.name, policy: input.source.retention,
+                       owned: Set(input.owned.map(\.identifier)), newestAvailable: slots.last(where: \.isUsable)?.id,
+                       inFlight: input.inFlight, snapshots: ours, lastComplete: Set(lastComplete?.memberIDs ?? []))
+    }
+}
+
+extension RotationAction {
+    /// The identifier a create or copy makes.
+    public var createdID: String? {
+        switch self {
+        case let .createSnapshot(id, _, _, _), let .copyAutomated(_, id, _, _, _), let .copyForSharing(_, id, _, _, _): return id
+        default: return nil
+        }
+    }
+    /// The identifier a delete removes (lower case).
+    public var deletedID: String? { if case let .delete(id, _) = self { id.lowercased() } else { nil } }
 }

@@ -1,0 +1,90 @@
+import AWSKit
+import Foundation
+import SnapferryCore
+import SnapferryStore
+
+/// One schedule slot of a source as AWS and the state database show it: its primary
+/// snapshot, the carriers that must hold its shares, and whether it is complete.
+///
+/// A slot is *complete* when its primary is available and every `share_with` account
+/// is on an available carrier that the state database records as shared with it. Only
+/// complete slots let retention prune older ones (PRODUCT.md, safety rules).
+struct SlotState: Sendable {
+    /// One carrier: the snapshot a chunk of at most 20 accounts restores from.
+    struct Carrier: Sendable {
+        /// Its name: the primary itself when the primary is shareable (first chunk), else `-sN`.
+        var name: SnapshotName
+        /// The accounts it must be shared with.
+        var accounts: [String]
+        /// What AWS shows, nil when it does not exist.
+        var snapshot: DBClusterSnapshot?
+        /// Accounts the state database records it as shared with.
+        var recorded: Set<String>
+
+        var id: String { name.description }
+        var isPrimary: Bool { name.shareCopy == nil }
+        /// Available and shared with every account of its chunk.
+        var isDone: Bool { snapshot?.status == "available" && recorded.isSuperset(of: accounts) }
+    }
+
+    /// The primary's name (slot and source).
+    var name: SnapshotName
+    /// The primary as AWS shows it.
+    var primary: DBClusterSnapshot
+    /// The carriers the share accounts need; empty when the slot is shared with nobody.
+    var carriers: [Carrier]
+    /// Why the slot cannot get carriers (an AWS-managed key and no `kms_key`), if so.
+    var unshareable: String?
+
+    var id: String { primary.identifier.lowercased() }
+    var slot: Date { name.slot }
+    /// Primary available: the slot can still be brought to complete.
+    var isUsable: Bool { primary.status == "available" }
+    /// The primary ended in a state it never leaves: the slot can never complete.
+    var isFailed: Bool { SlotState.terminalFailures.contains(primary.status) }
+    /// Primary being made.
+    var isPending: Bool { !isUsable && !isFailed }
+    var isComplete: Bool { isUsable && unshareable == nil && carriers.allSatisfy(\.isDone) }
+    /// The ids of the primary and every carrier copy that exists.
+    var memberIDs: [String] { [id] + carriers.filter { !$0.isPrimary && $0.snapshot != nil }.map(\.id) }
+
+    /// Snapshot states RDS never moves on from.
+    static let terminalFailures: Set<String> = ["failed", "incompatible-restore", "error"]
+}
+
+extension RotationPlanner {
+    /// The owned primaries of the source with their carriers, oldest slot first.
+    static func slotStates(_ input: RotationInput, ours: [DBClusterSnapshot], ownedByID: [String: OwnedSnapshot]) -> [SlotState] {
+        let accounts = input.shareAccountIDs.sorted()
+        let chunks = stride(from: 0, to: accounts.count, by: maxSharesPerSnapshot).map {
+            Array(accounts[$0..<min($0 + maxSharesPerSnapshot, accounts.count)])
+        }
+        var states: [SlotState] = []
+        for snapshot in ours {
+            guard let name = SnapshotName(parsing: snapshot.identifier, source: input.source.name),
+                  name.shareCopy == nil, name.target == nil else { continue }
+            let shareable = isShareable(snapshot, input)
+            var unshareable: String?
+            if !shareable && input.source.kmsKey == nil && !chunks.isEmpty {
+                unshareable = "snapshot \(snapshot.identifier) is encrypted with \(snapshot.kmsKeyId ?? "?"), which cannot be shared (aws/rds or another AWS-managed key); set kms_key on source \(input.source.name) to a customer-managed key so snapferry copies it under that key"
+            }
+            var carriers: [SlotState.Carrier] = []
+            for (k, chunk) in chunks.enumerated() {
+                // A shareable primary carries the first 20 accounts itself; otherwise copies -s1, -s2, … do.
+                let carrierName = shareable && k == 0 ? name : SnapshotName(source: name.source, slot: name.slot, shareCopy: k + 1)
+                let id = carrierName.description
+                let observed = carrierName.shareCopy == nil ? snapshot : input.observation.snapshot(id)
+                carriers.append(.init(name: carrierName, accounts: chunk, snapshot: observed,
+                                      recorded: Set(ownedByID[id]?.sharedWith ?? [])))
+            }
+            states.append(SlotState(name: name, primary: snapshot, carriers: carriers, unshareable: unshareable))
+        }
+        return states.sorted { $0.slot < $1.slot }
+    }
+
+    /// Whether RDS lets `snapshot` be shared as it is: unencrypted, or under a customer-managed key.
+    static func isShareable(_ snapshot: DBClusterSnapshot, _ input: RotationInput) -> Bool {
+        guard snapshot.storageEncrypted, let key = snapshot.kmsKeyId else { return true }
+        return input.observation.customerManagedKeys.contains(key) || key == input.source.kmsKey
+    }
+}

@@ -79,6 +79,9 @@ import Testing
         defer { sim.stop() }
         try fixture.writeFleet(endpoint: sim.endpoint)
 
+        let plan = try await fixture.snapferry(["plan", "--at", "2026-12-01T03:00:00Z"])
+        #expect(plan.status == 1, "plan exits 1 when a source is blocked: \(plan.stdout)\n\(plan.stderr)")
+        #expect(plan.stdout.contains("BLOCKED") && plan.stdout.contains("orders-gone"), "\(plan.stdout)")
         let r = try await fixture.snapferry(["apply", "--at", "2026-12-01T03:00:00Z", "--yes"])
         #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
         #expect((r.stdout + r.stderr).contains("orders-gone"), "the message must name the cluster: \(r.stdout)\n\(r.stderr)")

@@ -144,4 +144,28 @@ struct SlotCompletenessTests {
         #expect(run.actions.map(\.record.subject) == [F.name(2), F.name(2, copy: 1), F.name(2, copy: 1), F.name(1, copy: 1), F.name(1)])
         #expect(run.actions[2].shareChange?.add == F.targetIDs(2))
     }
+
+    @Test("quota pressure prunes early what retention would remove once the new slot counts")
+    func quotaPressurePrunesEarly() throws {
+        let (config, source) = try F.source(targets: 3, retention: "{ keep_last: 2 }")
+        let snaps = [F.snapshot(F.name(0), day: 0), F.snapshot(F.name(1), day: 1)]
+        let owned = [F.owned(F.name(0), day: 0, sharedWith: F.targetIDs(3)), F.owned(F.name(1), day: 1, sharedWith: F.targetIDs(3))]
+        let plan = RotationPlanner.plan(F.input(config, source, now: F.slot(2).addingTimeInterval(60), snapshots: snaps, owned: owned,
+                                                quota: AccountQuota(name: "ManualClusterSnapshots", used: 2, max: 2)))
+        #expect(plan.actions.compactMap(\.deletedID) == [F.name(0)])
+        #expect(plan.actions.compactMap(\.createdID) == [F.name(2)])
+        #expect(plan.blockedReason == nil)
+    }
+
+    @Test("quota pressure never prunes the last complete slot: the create is blocked instead")
+    func quotaPressureSparesLastComplete() throws {
+        let (config, source) = try F.source(targets: 3, retention: "{ keep_last: 1 }")
+        let snaps = [F.snapshot(F.name(1), day: 1)]
+        let owned = [F.owned(F.name(1), day: 1, sharedWith: F.targetIDs(3))]
+        let plan = RotationPlanner.plan(F.input(config, source, now: F.slot(2).addingTimeInterval(60), snapshots: snaps, owned: owned,
+                                                quota: AccountQuota(name: "ManualClusterSnapshots", used: 1, max: 1)))
+        #expect(plan.actions.compactMap(\.deletedID).isEmpty)
+        #expect(plan.actions.compactMap(\.createdID).isEmpty)
+        #expect(plan.blockedReason?.contains("1 of 1") == true)
+    }
 }

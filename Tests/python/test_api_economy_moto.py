@@ -72,10 +72,12 @@ def test_rotation_costs_at_most_5_calls_per_pair_per_day(tmp_path):
         iam.create_user(UserName="snapferry")
         iam.put_user_policy(UserName="snapferry", PolicyName="all", PolicyDocument=ALLOW_ALL)
         key = iam.create_access_key(UserName="snapferry")["AccessKey"]
+        # Clusters under a customer-managed key, so each snapshot is shared directly (no re-encryption copy).
+        cmk = boto3.client("kms", **anon).create_key(Description="snapferry economy")["KeyMetadata"]["Arn"]
         rds = boto3.client("rds", **anon)
         for i in range(SOURCES):
             rds.create_db_cluster(DBClusterIdentifier=f"app{i}-prod", Engine="aurora-postgresql", MasterUsername="app",
-                                  MasterUserPassword="not-a-real-password", StorageEncrypted=True)
+                                  MasterUserPassword="not-a-real-password", StorageEncrypted=True, KmsKeyId=cmk)
         moto_reset_auth(url)
         post(url, "/moto-api/recorder/reset-recording")
 
@@ -84,7 +86,7 @@ def test_rotation_costs_at_most_5_calls_per_pair_per_day(tmp_path):
                  '  prod: { id: "123456789012" }', f'  dev: {{ id: "{TARGET_ACCOUNT}" }}', "sources:"]
         for i in range(SOURCES):
             lines.append(f'  - {{ name: app{i}, account: prod, cluster: app{i}-prod, schedule: "0 2 * * *", '
-                         f"retention: {{ keep_last: {KEEP} }}, share_with: [dev] }}")
+                         f'kms_key: "{cmk}", retention: {{ keep_last: {KEEP} }}, share_with: [dev] }}')
         fleet = tmp_path / "fleet.yaml"
         fleet.write_text("\n".join(lines) + "\n")
         child_env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "AWS_ACCESS_KEY_ID": key["AccessKeyId"],

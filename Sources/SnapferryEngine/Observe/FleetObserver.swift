@@ -98,7 +98,7 @@ public struct FleetObserver: Sendable {
     public func quota(_ scope: Scope, cache: RunCache) async -> AccountQuota? {
         guard let account = config.account(named: scope.account) else { return nil }
         let rds = aws.rds(account, region: scope.region)
-        return try? await cache.quota(scope.description) {
+        return await cache.quota(scope.description) {
             try await rds.describeAccountAttributes().first { $0.name == "ManualClusterSnapshots" }
         }
     }

@@ -5,23 +5,33 @@ import Foundation
 /// the manual-snapshot quota per account × region, kept current with the run's own
 /// creates and deletes, and whether each KMS key is customer-managed.
 public actor RunCache {
-    private var quotas: [String: AccountQuota] = [:]
+    private var quotas: [String: AccountQuota?] = [:]
+    private var reading: [String: Task<AccountQuota?, Never>] = [:]
     private var keys: [String: Bool] = [:]
 
     /// Creates an empty cache.
     public init() {}
 
-    /// The quota of `scope`, read with `read` the first time only.
-    func quota(_ scope: String, read: @Sendable () async throws -> AccountQuota?) async throws -> AccountQuota? {
+    /// The quota of `scope`, read with `read` once per run however many sources ask at once.
+    /// A read that fails (moto does not implement it; a role may lack the permission) is
+    /// remembered as unknown for the run, not retried by every source.
+    func quota(_ scope: String, read: @escaping @Sendable () async throws -> AccountQuota?) async -> AccountQuota? {
         if let known = quotas[scope] { return known }
-        guard let read = try await read() else { return nil }
-        quotas[scope] = read
-        return read
+        if let task = reading[scope] { return await task.value }
+        let task = Task { try? await read() }
+        reading[scope] = task
+        let value = await task.value
+        quotas[scope] = .some(value)
+        reading[scope] = nil
+        return value
     }
 
     /// Counts a snapshot this run made (+1) or deleted (−1) against the cached quota.
     func adjustQuota(_ scope: String, by delta: Int64) {
-        quotas[scope]?.used += delta
+        if case .some(.some(var quota)) = quotas[scope] {
+            quota.used += delta
+            quotas[scope] = .some(quota)
+        }
     }
 
     /// Whether `key` is customer-managed, asked with `describe` once per run.

@@ -57,7 +57,8 @@ extension RotationEngine {
                     guard let result = observed[source.name] else { continue }
                     let observation = try result.get()
                     let (plan, actions) = try await passPlan(source, at: now, observation: observation, cache: cache, ledger: ledger)
-                    if let blocked = plan.blockedReason { outcomes[source.name]?.failure = blocked }
+                    // Blocked is re-judged each pass: what blocked an earlier pass may have cleared.
+                    outcomes[source.name]?.failure = plan.blockedReason
                     if !actions.isEmpty {
                         work.append(Work(source: source, actions: actions, observation: observation, protected: Set(plan.lastComplete)))
                         stillActive.append(source)

@@ -85,7 +85,8 @@ public enum RotationPlanner {
                 actions.append(.wait("snapshot \(newest.primary.identifier) is \(newest.primary.status)"))
             }
         }
-        if let newestSlot = slots.last, newestSlot.isFailed, newestSlot.slot > (lastComplete?.slot ?? .distantPast) {
+        // The due slot's snapshot failed: its id is taken, so the next slot tries again.
+        if let newestSlot = slots.last, newestSlot.isFailed, newestSlot.slot == slot.map({ SnapshotName(source: source.name, slot: $0).slot }) {
             actions.append(.blocked("snapshot \(newestSlot.primary.identifier) ended \(newestSlot.primary.status); "
                                     + (lastComplete.map { "targets keep restoring from \($0.id) until the next slot completes" }
                                        ?? "no complete slot exists yet; the next slot tries again")))

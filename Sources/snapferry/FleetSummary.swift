@@ -24,7 +24,7 @@ struct FleetSummary: Encodable {
         accounts = config.accounts.map { AccountLine(name: $0.name, id: $0.id, role_arn: $0.roleArn) }
         sources = config.sources.map { s in
             ScheduleLine(name: s.name, account: s.account, region: s.region, cluster: s.cluster,
-                         schedule: s.schedule.expression, timezone: s.timeZone.identifier,
+                         schedule: s.schedule.expression, timezone: s.timeZone.fleetName,
                          detail: "\(s.method.rawValue), shares with \(s.shareWith.count) account(s)"
                              + (s.kmsKey == nil ? "" : ", re-encrypts under its CMK when needed"),
                          next_fires: fires(s.schedule, s.timeZone))
@@ -32,7 +32,7 @@ struct FleetSummary: Encodable {
         targets = config.targets.map { t in
             let count = t.instances.reduce(0) { $0 + $1.count }
             return ScheduleLine(name: t.name, account: t.account, region: t.region, cluster: t.cluster,
-                                schedule: t.schedule.expression, timezone: t.timeZone.identifier,
+                                schedule: t.schedule.expression, timezone: t.timeZone.fleetName,
                                 detail: "from \(t.source), \(count) instance(s)" + (t.copyIntoAccount ? ", copies into account first" : ""),
                                 next_fires: fires(t.schedule, t.timeZone))
         }
@@ -51,4 +51,9 @@ struct FleetSummary: Encodable {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+extension TimeZone {
+    /// The zone as the fleet file names it: Foundation on Linux reports `UTC` as `GMT`.
+    var fleetName: String { identifier == "GMT" ? "UTC" : identifier }
 }

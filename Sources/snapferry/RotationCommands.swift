@@ -14,6 +14,8 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Only this source.") var source: String?
     @Option(help: "Only this target (refresh; accepted now, used by the refresh commands).") var target: String?
     @Option(help: "Output format.") var format: OutputFormat = .text
+    @Flag(help: "Show AWS's full error detail (the canonical request of a signature mismatch, credentials redacted).")
+    var verbose = false
 
     func now() throws -> Date {
         guard let at else { return Date() }
@@ -23,36 +25,34 @@ struct RunOptions: ParsableArguments {
         return date
     }
 
-    /// The fleet, the engine over live AWS and the state database.
-    func engine() throws -> (FleetConfig, RotationEngine, any StateStore) {
+    func fleet() throws -> FleetConfig {
         let fleet = try loadConfig(config.path)
         if let source, fleet.source(named: source.lowercased()) == nil {
             throw ValidationError("--source: unknown source \"\(source)\"; known: \(fleet.sources.map(\.name).joined(separator: ", "))")
         }
-        let store = try openStore(fleet)
-        let aws = try LiveFleetAWS(config: fleet, environment: ProcessInfo.processInfo.environment,
-                                   transport: AsyncHTTPClientTransport())
+        return fleet
+    }
+
+    /// The engine over live AWS with `store`; shut `transport` down when done.
+    func engine(_ fleet: FleetConfig, store: any StateStore) throws -> (RotationEngine, AsyncHTTPClientTransport) {
+        let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(5))
+        let aws = try LiveFleetAWS(config: fleet, environment: ProcessInfo.processInfo.environment, transport: transport)
         var engine = RotationEngine(config: fleet, aws: aws, store: store)
         engine.pollInitial = fleet.defaults.pollInitial
         engine.pollMax = fleet.defaults.pollMax
-        return (fleet, engine, store)
+        return (engine, transport)
     }
 
     var sources: [String]? { source.map { [$0.lowercased()] } }
-}
 
-/// Opens the state database named by the fleet file.
-func openStore(_ fleet: FleetConfig) throws -> any StateStore {
-    let path = fleet.resolvedStatePath(environment: ProcessInfo.processInfo.environment)
-    do {
-        return try SQLiteStateStore(path: path)
-    } catch {
-        FileHandle.standardError.write(Data("\(error)\n".utf8))
-        throw ExitCode(1)
+    /// An error for output: AWS's detail only with `--verbose`.
+    func describe(_ error: any Error) -> String {
+        guard let error = error as? AWSError else { return "\(error)" }
+        return verbose ? error.verboseDescription : error.description
     }
 }
 
-/// `snapferry plan`: the whole run `apply` would make, in order; changes nothing.
+/// `snapferry plan`: the whole run `apply` would make, in order; changes nothing, creates nothing.
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
@@ -61,27 +61,45 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let now = try run.now()
-        let (fleet, engine, _) = try run.engine()
+        let fleet = try run.fleet()
+        let (existing, location) = try openExistingStore(fleet)
+        if existing == nil { warn("note: \(location.missingMessage); planning as for a first run (apply creates it)") }
+        let (engine, transport) = try run.engine(fleet, store: existing ?? MemoryStateStore())
+        let predictions = await engine.predict(at: now, sources: run.sources)
+        try? await transport.shutdown()
         var plans: [PlanJSON] = []
-        for (name, result) in await engine.predict(at: now, sources: run.sources) {
+        for (name, result) in predictions {
             let source = fleet.source(named: name)
             let slot = source?.schedule.previousFire(atOrBefore: now, in: source?.timeZone ?? .gmt).map { ISOTime.format($0) }
             switch result {
             case .success(let prediction): plans.append(PlanJSON(prediction, slot: slot))
-            case .failure(let error): plans.append(PlanJSON(source: name, slot: slot, error: "\(error)"))
+            case .failure(let error): plans.append(PlanJSON(source: name, slot: slot, error: run.describe(error), aws: error as? AWSError))
             }
         }
-        if run.format == .json { try JSONOutput.write(plans) } else {
-            for p in plans {
-                print("source \(p.source)" + (p.slot.map { " — newest due slot \($0)" } ?? " — no slot due yet"))
-                if let e = p.error { print("  error: \(e)") }
-                if p.actions.isEmpty && p.error == nil && p.blocked == nil { print("  nothing to do") }
-                for a in p.actions { print("  \(a.line)") }
-                if let b = p.blocked { print("  BLOCKED  \(b)") }
-                for k in p.kept { print("  keep     \(k.id)  (\(k.reasons.joined(separator: ", ")))") }
-            }
-        }
+        if run.format == .json { try JSONOutput.write(plans) } else { printText(plans) }
         if plans.contains(where: { $0.error != nil || $0.blocked != nil }) { throw ExitCode(1) }
+    }
+
+    func printText(_ plans: [PlanJSON]) {
+        var shown: [String: String] = [:]
+        for p in plans {
+            print("source \(p.source)" + (p.slot.map { " — newest due slot \($0)" } ?? " — no slot due yet"))
+            if let e = p.error {
+                // One account's failure reaches every source in it: say it once.
+                if let first = shown[e] { print("  error: the same as for source \(first)") } else {
+                    print("  error: \(e.replacingOccurrences(of: "\n", with: "\n  "))")
+                    shown[e] = p.source
+                }
+            }
+            if p.actions.isEmpty && p.error == nil && p.blocked == nil { print("  nothing to do") }
+            for a in p.actions { print("  \(a.line)") }
+            if let b = p.blocked { print("  BLOCKED  \(b)") }
+            for k in p.kept { print("  keep     \(k.id)  (\(k.reasons.joined(separator: ", ")))") }
+            for w in p.warnings { print("  WARNING  \(w)") }
+            for u in p.unrecorded {
+                print("  unrecorded \(u)  (carries this fleet's tags but has no state record: state file lost or moved? `snapferry adopt --source \(p.source)` records it)")
+            }
+        }
     }
 }
 
@@ -92,11 +110,17 @@ struct PlanJSON: Encodable {
     var slot: String?
     var actions: [ActionRecord]
     var kept: [Kept]
+    var unrecorded: [String]
+    var warnings: [String]
     var blocked: String?
     var error: String?
+    var error_code: String?
+    var request_id: String?
 
-    init(source: String, slot: String?, error: String) {
-        self.source = source; self.slot = slot; self.actions = []; self.kept = []; self.error = error
+    init(source: String, slot: String?, error: String, aws: AWSError?) {
+        self.source = source; self.slot = slot; actions = []; kept = []; unrecorded = []; warnings = []; self.error = error
+        error_code = aws?.code.isEmpty == false ? aws?.code : nil
+        request_id = aws?.requestId
     }
 
     init(_ p: RunPrediction, slot: String?) {
@@ -104,6 +128,8 @@ struct PlanJSON: Encodable {
         self.slot = slot
         actions = p.actions.map(\.record)
         kept = p.final.kept.map { Kept(id: $0.id, reasons: $0.reasons) }
+        unrecorded = p.first.unrecorded
+        warnings = p.first.keyWarnings
         blocked = p.blocked
     }
 }
@@ -128,43 +154,86 @@ struct ApplyCommand: AsyncParsableCommand {
         var result: String
         var performed: [ActionRecord]
         var declined: [String]
+        var unrecorded: [String]
+        var warnings: [String]
         var error: String?
+        var error_code: String?
+        var request_id: String?
     }
 
     func run() async throws {
         let now = try run.now()
-        let (_, engine, _) = try run.engine()
+        let fleet = try run.fleet()
+        let store = try openStore(fleet)
+        var (engine, transport) = try run.engine(fleet, store: store)
+        engine.events = { event in ProgressPrinter(command: "apply")(event) }
         let ask = !yes && isatty(STDIN_FILENO) == 1
-        let outcomes = await engine.apply(at: now, sources: run.sources) { id in
-            guard ask else { return true }
-            return await Prompt.confirm("delete snapshot \(id)? [y/N] ")
+        let prompter = DeletionPrompter()
+        let sources = run.sources
+        let task = Task { [engine] in
+            await engine.apply(at: now, sources: sources) { id in
+                guard ask else { return true }
+                // Source names may prefix one another (orders, orders-eu): the longest match owns the id.
+                let owner = fleet.sources.filter { id.hasPrefix(SnapshotName.prefix(source: $0.name)) }.max { $0.name.count < $1.name.count }
+                return await prompter.confirm(source: owner?.name ?? "?", id: id)
+            }
         }
+        let interruption = Interruption()
+        interruption.watch { task.cancel() }
+        let outcomes = await task.value
+        try? await transport.shutdown()
+        try await record(outcomes, store: store, interruption: interruption)
+
         if run.format == .json {
             try JSONOutput.write(outcomes.map {
-                OutcomeJSON(source: $0.source, result: $0.succeeded ? "ok" : "failed", performed: $0.performedActions.map(\.record),
-                            declined: $0.declined, error: $0.failure)
+                OutcomeJSON(source: $0.source, result: $0.interrupted ? "interrupted" : $0.succeeded ? "ok" : "failed",
+                            performed: $0.performedActions.map(\.record), declined: $0.declined, unrecorded: $0.unrecorded,
+                            warnings: $0.warnings,
+                            error: $0.error.map { run.describe($0) } ?? $0.failure,
+                            error_code: $0.error?.code.isEmpty == false ? $0.error?.code : nil, request_id: $0.error?.requestId)
             })
         } else {
             for o in outcomes {
-                print("source \(o.source): \(o.succeeded ? "ok" : "FAILED")")
-                for p in o.performedActions { print("  done \(p.record.line)") }
+                print("source \(o.source): \(o.interrupted ? "INTERRUPTED" : o.succeeded ? "ok" : "FAILED")")
+                for p in o.performedActions { print("  done     \(p.record.line)") }
+                for w in o.warnings { print("  WARNING  \(w)") }
                 if !o.declined.isEmpty { print("  declined \(o.declined.count) deletion(s): \(o.declined.joined(separator: ", "))") }
-                if let f = o.failure { print("  error: \(f)") }
+                for u in o.unrecorded {
+                    print("  unrecorded \(u)  (carries this fleet's tags but has no state record: state file lost or moved? `snapferry adopt --source \(o.source)` records it)")
+                }
+                if let f = o.error.map({ run.describe($0) }) ?? o.failure { print("  error: \(f.replacingOccurrences(of: "\n", with: "\n  "))") }
             }
+        }
+        if let status = interruption.exitStatus {
+            let inFlight = try await store.operations(states: [.running, .waiting], source: nil, limit: 100)
+            let what = inFlight.isEmpty ? "nothing was in flight" : "in flight: " + inFlight.map { "\($0.kind) \($0.subject) (\($0.state.rawValue))" }.joined(separator: ", ")
+            warn("interrupted by \(interruption.name ?? "a signal"); \(what); the next run resumes from here")
+            throw ExitCode(status)
         }
         if outcomes.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
     }
-}
 
-/// Reads a yes/no answer from the terminal on a dedicated thread.
-enum Prompt {
-    static func confirm(_ question: String) async -> Bool {
-        await withCheckedContinuation { continuation in
-            Thread {
-                FileHandle.standardOutput.write(Data(question.utf8))
-                let answer = readLine()?.lowercased() ?? ""
-                continuation.resume(returning: answer == "y" || answer == "yes")
-            }.start()
+    /// The run's end in the audit log (`status` shows the last one, and what it saw unrecorded).
+    func record(_ outcomes: [SourceOutcome], store: any StateStore, interruption: Interruption) async throws {
+        let region = ""
+        for o in outcomes {
+            for id in o.unrecorded {
+                try await store.appendAudit(AuditEntry(at: Date(), action: "unrecorded", subject: id, account: "", region: region,
+                                                       detail: o.source))
+            }
+            for w in o.warnings {
+                try await store.appendAudit(AuditEntry(at: Date(), action: "warning", subject: w, account: "", region: region,
+                                                       detail: o.source))
+            }
         }
+        let failed = outcomes.filter { !$0.succeeded }.map(\.source)
+        let detail: String
+        if let name = interruption.name {
+            let inFlight = try await store.operations(states: [.running, .waiting], source: nil, limit: 100)
+            detail = "interrupted (\(name))" + (inFlight.isEmpty ? "" : "; in flight: " + inFlight.map(\.subject).joined(separator: ", "))
+        } else {
+            detail = failed.isEmpty ? "ok" : "failed: \(failed.joined(separator: ", "))"
+        }
+        try await store.appendAudit(AuditEntry(at: Date(), action: "run", subject: "apply", account: "", region: region, detail: detail))
     }
 }

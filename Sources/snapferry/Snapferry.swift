@@ -8,7 +8,7 @@ struct Snapferry: AsyncParsableCommand {
         commandName: "snapferry",
         abstract: "Keeps encrypted Aurora clusters snapshotted, shared and restored across AWS accounts.",
         version: SnapferryVersion.current,
-        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, WhoamiCommand.self, RetentionCommand.self])
+        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, AdoptCommand.self, WhoamiCommand.self, RetentionCommand.self])
 }
 
 /// The build's version, also shown as `snapferry_build_info{version}`.
@@ -27,6 +27,11 @@ enum Main {
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
+        }
+        // A bare `snapferry` names no command: a usage error (exit 2), with the help on stderr.
+        if CommandLine.arguments.count <= 1 {
+            FileHandle.standardError.write(Data((Snapferry.helpMessage() + "\n").utf8))
+            Foundation.exit(2)
         }
         do {
             var command = try Snapferry.parseAsRoot()

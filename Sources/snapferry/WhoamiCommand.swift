@@ -19,19 +19,28 @@ struct WhoamiCommand: AsyncParsableCommand {
         var credentials: String
         var arn: String? = nil, reported_account: String? = nil, matches: Bool
         var db_clusters: Int? = nil
+        /// `share-only`: no role and no source or target in it; snapferry only shares snapshots with it and needs no credentials there.
+        var role: String? = nil
         var error: String? = nil
     }
 
     func run() async throws {
         let config = try loadConfig(options.path)
-        let transport = AsyncHTTPClientTransport()
+        let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(5))
         defer { Task { try? await transport.shutdown() } }
         let aws = try LiveFleetAWS(config: config, environment: ProcessInfo.processInfo.environment, transport: transport)
         var rows: [Row] = []
+        let acting = Set(config.sources.map(\.account) + config.targets.map(\.account))
         for account in config.accounts {
             let region = account.region ?? config.defaults.region
             var row = Row(account: account.name, configured_id: account.id, region: region, credentials: "",
                           matches: false)
+            if account.roleArn == nil && !acting.contains(account.name) {
+                row.credentials = "none needed"
+                row.role = "share-only"
+                rows.append(row)
+                continue
+            }
             do {
                 let identity = try await aws.sts(account, region: region).getCallerIdentity()
                 row.arn = identity.arn
@@ -54,6 +63,10 @@ struct WhoamiCommand: AsyncParsableCommand {
         } else {
             for r in rows {
                 print("\(r.account) (\(r.configured_id), \(r.region))")
+                if r.role == "share-only" {
+                    print("  share-only:  snapshots are shared with this account; snapferry acts in it never, so it needs no credentials")
+                    continue
+                }
                 print("  credentials: \(r.credentials)")
                 if let arn = r.arn { print("  identity:    \(arn) (account \(r.reported_account ?? "?")\(r.matches ? ", matches" : ", DOES NOT MATCH"))") }
                 if let n = r.db_clusters { print("  db clusters: \(n)") }

@@ -46,7 +46,13 @@ public final class AWSClient: Sendable {
             throw AWSError(kind: .transport, service: service.id, operation: operation, code: "",
                            message: "no endpoint for \(service.id) in \(region); check AWS_ENDPOINT_URL and the fleet file's endpoints")
         }
-        return try await withRetries(policy: policy, quota: quota, adaptive: adaptive, clock: clock) { attempt in
+        let logger = self.logger, maxAttempts = policy.maxAttempts
+        // Operators see that a call is being retried and why, at warning level, once per retry.
+        let notice: @Sendable (any Error, Int, Duration) -> Void = { error, attempt, delay in
+            let why = (error as? AWSError).map { $0.kind == .service ? $0.code : $0.message } ?? "\(error)"
+            logger.warning("\(service.id) \(operation) failed (\(why)); retrying, attempt \(attempt + 1) of \(maxAttempts) in \(delay.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+        }
+        return try await withRetries(policy: policy, quota: quota, adaptive: adaptive, clock: clock, onRetry: notice) { attempt in
             let response = try await self.attempt(service, operation: operation, url: url, body: body, headers: headers, attempt: attempt)
             return try decode(response)
         }

@@ -26,8 +26,12 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
     public var operation: String
     /// Wire code, e.g. `DBClusterSnapshotAlreadyExistsFault`; empty for non-service errors.
     public var code: String
-    /// AWS's message (never contains secrets: AWS does not echo them).
+    /// AWS's message, cut before the canonical request AWS appends to `SignatureDoesNotMatch`
+    /// and with anything that looks like a credential redacted.
     public var message: String
+    /// What was cut from the message (AWS's canonical request and string to sign), redacted;
+    /// for `--verbose` only.
+    public var detail: String?
     /// HTTP status, if a response arrived.
     public var httpStatus: Int?
     /// `x-amzn-RequestId` or the document's RequestId.
@@ -39,7 +43,17 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
     public init(kind: Kind = .service, service: String, operation: String, code: String, message: String,
                 httpStatus: Int? = nil, requestId: String? = nil, retryAfter: Duration? = nil) {
         self.kind = kind; self.service = service; self.operation = operation; self.code = code
-        self.message = message; self.httpStatus = httpStatus; self.requestId = requestId; self.retryAfter = retryAfter
+        self.httpStatus = httpStatus; self.requestId = requestId; self.retryAfter = retryAfter
+        let (short, detail) = Redaction.splitAWSMessage(message)
+        self.message = short
+        self.detail = detail
+    }
+
+    /// The description followed by what AWS appended (the canonical request), redacted.
+    public var verboseDescription: String {
+        guard let detail else { return description }
+        return description + "\n  AWS's detail:\n" + detail.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { "    " + $0 }.joined(separator: "\n")
     }
 
     /// `rds CreateDBClusterSnapshot: DBClusterSnapshotAlreadyExistsFault (HTTP 400): … [request id …] — hint`.

@@ -18,10 +18,15 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     }
 
     /// Creates a transport with its own pool and connect timeout; call `shutdown()` before releasing it.
+    /// A refused or timed-out connection fails the attempt at once (the AWS retry loop, which says
+    /// so, retries it), and redirects are never followed: botocore does not, a redirected POST
+    /// becomes a GET, and a cross-origin hop would carry the session token.
     public init(connectTimeout: Duration) {
         var config = HTTPClient.Configuration()
         config.timeout = .init(connect: .milliseconds(Int64(connectTimeout.components.seconds * 1000)), read: nil)
         config.connectionPool = .init(idleTimeout: .seconds(60))
+        config.connectionPool.retryConnectionEstablishment = false
+        config.redirectConfiguration = .disallow
         config.decompression = .disabled
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
         self.ownsClient = true
@@ -54,14 +59,19 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
                                 body: Data(bytes))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout
                     || error == .connectTimeout {
-            throw AWSError(kind: .timeout, service: "", operation: "", code: "", message: "no answer within \(timeout) from \(request.url.host ?? "?")")
+            throw AWSError(kind: .timeout, service: "", operation: "", code: "", message: "no answer within \(timeout) from \(Self.origin(request.url))")
         } catch is CancellationError {
             throw CancellationError()
         } catch let error as AWSError {
             throw error
         } catch {
             throw AWSError(kind: .transport, service: "", operation: "", code: "",
-                           message: "\(request.url.host ?? "?"): \(error)")
+                           message: "\(Self.origin(request.url)): \(error)")
         }
+    }
+
+    /// `scheme://host:port` of the endpoint, for messages.
+    static func origin(_ url: URL) -> String {
+        "\(url.scheme ?? "https")://\(url.host ?? "?")" + (url.port.map { ":\($0)" } ?? "")
     }
 }

@@ -20,6 +20,7 @@ public func withRetries<T: Sendable, C: Clock>(
     adaptive: AdaptiveRateLimiter? = nil,
     clock: C,
     random: some RandomNumberGenerator = SystemRandomNumberGenerator(),
+    onRetry: (@Sendable (_ error: any Error, _ attempt: Int, _ delay: Duration) -> Void)? = nil,
     operation: @Sendable (_ attempt: Int) async throws -> T
 ) async throws -> T where C.Duration == Duration {
     var random = random
@@ -46,6 +47,7 @@ public func withRetries<T: Sendable, C: Clock>(
                 guard let cost = await quota.acquire(for: failure) else { throw error }
                 lastRetryCost = cost
             }
+            onRetry?(error, attempt, delay)
             try await clock.sleep(until: clock.now.advanced(by: delay), tolerance: nil)
             attempt += 1
         }

@@ -85,10 +85,21 @@ public struct FleetObserver: Sendable {
                     keys.insert(key)
                 }
             }
-            result[source.name] = SourceObservation(
+            var observation = SourceObservation(
                 cluster: clusterByID[cluster], snapshots: mine,
                 automated: automated.filter { $0.clusterIdentifier.lowercased() == cluster },
                 customerManagedKeys: keys, quota: quota)
+            // The share accounts' use of the carriers' key: GetKeyPolicy once per key and run.
+            if !source.shareWith.isEmpty {
+                for key in (source.kmsKey.map { [$0] } ?? keys.sorted()) {
+                    switch await cache.keyPolicy(key, read: { try await kms.getKeyPolicy(keyId: key) }) {
+                    case .success(let policy): observation.keyPolicies[key] = policy
+                    case .failure(let error):
+                        observation.unreadableKeyPolicies[key] = (error as? AWSError).map { "\($0.code) \($0.message)" } ?? "\(error)"
+                    }
+                }
+            }
+            result[source.name] = observation
         }
         return result
     }

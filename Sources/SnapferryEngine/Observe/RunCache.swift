@@ -8,6 +8,7 @@ public actor RunCache {
     private var quotas: [String: AccountQuota?] = [:]
     private var reading: [String: Task<AccountQuota?, Never>] = [:]
     private var keys: [String: Bool] = [:]
+    private var policies: [String: Result<String, any Error>] = [:]
 
     /// Creates an empty cache.
     public init() {}
@@ -32,6 +33,15 @@ public actor RunCache {
             quota.used += delta
             quotas[scope] = .some(quota)
         }
+    }
+
+    /// The key's policy, read with `read` once per run (a refusal is remembered too).
+    func keyPolicy(_ key: String, read: @Sendable () async throws -> String) async -> Result<String, any Error> {
+        if let known = policies[key] { return known }
+        let result: Result<String, any Error>
+        do { result = .success(try await read()) } catch { result = .failure(error) }
+        policies[key] = result
+        return result
     }
 
     /// Whether `key` is customer-managed, asked with `describe` once per run.

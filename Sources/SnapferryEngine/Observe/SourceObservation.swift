@@ -15,6 +15,10 @@ public struct SourceObservation: Sendable {
     public var customerManagedKeys: Set<String>
     /// The account's manual cluster snapshot quota, when it was read.
     public var quota: AccountQuota?
+    /// Policies of the keys the source's carriers are under, by key ARN (read once per run).
+    public var keyPolicies: [String: String] = [:]
+    /// Keys whose policy could not be read, and why.
+    public var unreadableKeyPolicies: [String: String] = [:]
 
     /// Creates an observation.
     public init(cluster: DBCluster?, snapshots: [DBClusterSnapshot], automated: [DBClusterSnapshot] = [],

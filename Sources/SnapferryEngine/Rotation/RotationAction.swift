@@ -60,6 +60,14 @@ public struct SourcePlan: Sendable {
     public var kept: [(id: String, reasons: [String])]
     /// The primary and carriers of the newest complete slot (never deleted).
     public var lastComplete: [String] = []
+    /// Snapshots with this fleet's and source's tags but no state record: the state file lost or moved?
+    public var unrecorded: [String] = []
+    /// Share accounts the carriers' key policy does not let use the key (their restores would fail), with the fix.
+    public var keyWarnings: [String] = []
+    /// Waits, with what is awaited (and RDS's progress where it reports it).
+    public var waits: [String] {
+        actions.compactMap { if case let .wait(why) = $0 { why } else { nil } }
+    }
 
     /// Creates a plan.
     public init(source: String, slot: Date?, actions: [RotationAction], kept: [(id: String, reasons: [String])],

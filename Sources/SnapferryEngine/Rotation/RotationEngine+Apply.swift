@@ -16,6 +16,14 @@ public struct SourceOutcome: Sendable {
     public var declined: [String] = []
     /// Why it stopped short, if it did.
     public var failure: String?
+    /// The AWS error behind `failure`, when there is one (its code and request id go into `--format json`).
+    public var error: AWSError?
+    /// Whether the run was stopped (SIGINT/SIGTERM) before this source finished.
+    public var interrupted = false
+    /// Snapshots with this source's tags but no state record, as the last pass saw them.
+    public var unrecorded: [String] = []
+    /// What the last pass warned about (share accounts the key policy does not let use the key).
+    public var warnings: [String] = []
     /// Whether everything converged.
     public var succeeded: Bool { failure == nil }
 }
@@ -40,11 +48,15 @@ extension RotationEngine {
         let ledger = RunLedger()
         var delay = pollInitial
         var passes = 0
+        var lastWaits: [String: [String]] = [:]
         while !active.isEmpty {
             if Task.isCancelled || passes >= maxPasses {
                 let why = Task.isCancelled ? "stopped before finishing; the next run resumes"
                     : "still not converged after \(maxPasses) passes"
-                for source in active where outcomes[source.name]?.failure == nil { outcomes[source.name]?.failure = why }
+                for source in active where outcomes[source.name]?.failure == nil {
+                    outcomes[source.name]?.failure = why
+                    outcomes[source.name]?.interrupted = Task.isCancelled
+                }
                 break
             }
             passes += 1
@@ -66,8 +78,16 @@ extension RotationEngine {
                         waiting = true
                         stillActive.append(source)
                     }
+                    if !plan.waits.isEmpty, plan.waits != lastWaits[source.name] {
+                        events?(.waiting(source: source.name, waits: plan.waits))
+                    }
+                    lastWaits[source.name] = plan.waits
+                    outcomes[source.name]?.unrecorded = plan.unrecorded
+                    outcomes[source.name]?.warnings = plan.keyWarnings
                 } catch {
                     outcomes[source.name]?.failure = Self.describe(error)
+                    outcomes[source.name]?.error = error as? AWSError
+                    events?(.failed(source: source.name, message: Self.describe(error)))
                 }
             }
             let results = await act(work, cache: cache, ledger: ledger, allowDelete: allowDelete)
@@ -78,6 +98,9 @@ extension RotationEngine {
                 if !result.performed.isEmpty { progressed = true }
                 if let failure = result.failure {
                     outcomes[result.source]?.failure = failure
+                    outcomes[result.source]?.error = result.error
+                    outcomes[result.source]?.interrupted = result.interrupted
+                    events?(.failed(source: result.source, message: failure))
                     stillActive.removeAll { $0.name == result.source }
                 } else if !result.refused.isEmpty {
                     waiting = true
@@ -126,6 +149,8 @@ extension RotationEngine {
         var performed: [RotationAction] = []
         var refused: [RotationAction] = []
         var failure: String?
+        var error: AWSError?
+        var interrupted = false
     }
 
     /// Performs each source's actions in order, sources in parallel within `max_parallel` and
@@ -160,6 +185,7 @@ extension RotationEngine {
                         }
                     } catch {
                         result.failure = "stopped before finishing; the next run resumes"
+                        result.interrupted = true
                     }
                     return result
                 }
@@ -176,7 +202,11 @@ extension RotationEngine {
         var result = PassResult(source: source.name)
         let scope = "\(source.account)/\(source.region)"
         for action in actions {
-            if Task.isCancelled { result.failure = "stopped before finishing; the next run resumes"; break }
+            if Task.isCancelled {
+                result.failure = "stopped before finishing; the next run resumes"
+                result.interrupted = true
+                break
+            }
             if let id = action.createdID, case .copyForSharing = action, await ledger.copies(id) > maxCopyRetries {
                 result.failure = "shareable copy \(id) failed \(maxCopyRetries + 1) times in this run; the next run tries again"
                 break
@@ -189,6 +219,7 @@ extension RotationEngine {
                 }
                 if try await perform(action, source: source, observation: observation, protected: protected, allowDelete: ask) {
                     result.performed.append(action)
+                    events?(.performed(source: source.name, action: action))
                     if let id = action.createdID, case .copyForSharing = action { await ledger.countCopy(id) }
                     if action.createdID != nil { await cache.adjustQuota(scope, by: 1) }
                     if action.deletedID != nil { await cache.adjustQuota(scope, by: -1) }
@@ -197,6 +228,8 @@ extension RotationEngine {
                 }
             } catch {
                 result.failure = Self.describe(error)
+                result.error = error as? AWSError
+                result.interrupted = error is CancellationError
                 break
             }
         }
@@ -217,8 +250,14 @@ extension RotationEngine {
         }
     }
 
-    /// Marks waiting creates/copies done (or failed) once AWS shows them finished.
+    /// Marks waiting creates/copies done (or failed) once AWS shows them finished, and confirms
+    /// (records the ARN of) every owned snapshot AWS shows available, whatever its journal says.
     func settleJournal(_ source: Source, _ observation: SourceObservation) async throws {
+        for var owned in try await store.ownedSnapshots(source: source.name) where owned.arn == nil {
+            guard let snap = observation.snapshot(owned.identifier), snap.status == "available" else { continue }
+            owned.arn = snap.arn; owned.kmsKeyId = snap.kmsKeyId
+            try await store.recordSnapshot(owned)
+        }
         for op in try await store.operations(states: [.waiting], source: source.name, limit: 1000) {
             guard let snap = observation.snapshot(op.subject) else {
                 try await store.finishOperation(id: op.id, state: .failed, error: "\(op.subject) disappeared while \(op.kind) was in progress", at: wallNow())

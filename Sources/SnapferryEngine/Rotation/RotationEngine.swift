@@ -27,6 +27,9 @@ public struct RotationEngine: Sendable {
     public var maxPasses = 500
     /// A shareable copy that ends `failed` is made again at most this many times in one run.
     public var maxCopyRetries = 2
+    /// Told of each action when it is done, of what each source waits for when that changes,
+    /// and of failures, as they happen (the CLI's progress lines).
+    public var events: (@Sendable (RunEvent) -> Void)?
 
     /// Creates an engine. `wallNow` stamps the journal; planning uses the `at` given to each call.
     public init(config: FleetConfig, aws: any FleetAWS, store: any StateStore, clock: AnyClock = AnyClock(ContinuousClock()),
@@ -69,4 +72,14 @@ public struct RotationEngine: Sendable {
         }
         return results
     }
+}
+
+/// What a run reports while it goes.
+public enum RunEvent: Sendable {
+    /// An action was done.
+    case performed(source: String, action: RotationAction)
+    /// What the source now waits for (sent when it changes).
+    case waiting(source: String, waits: [String])
+    /// The source stopped short.
+    case failed(source: String, message: String)
 }

@@ -82,7 +82,7 @@ public enum RotationPlanner {
         var active = counted.filter { keptIDs.contains($0.id) }
         if let newest = newer.last(where: { !$0.isFailed }) {
             if newest.isUsable { active.append(newest) } else {
-                actions.append(.wait("snapshot \(newest.primary.identifier) is \(newest.primary.status)"))
+                actions.append(.wait("snapshot \(newest.primary.identifier) is \(newest.primary.status)\(progress(newest.primary))"))
             }
         }
         // The due slot's snapshot failed: its id is taken, so the next slot tries again.
@@ -151,8 +151,14 @@ public enum RotationPlanner {
                 actions.append(.blocked("account \(input.accountID) has \(quota.used) of \(quota.max) manual cluster snapshots; the \(creating) new one(s) do not fit even after pruning \(deletions.count). snapferry never deletes snapshots it did not create: tighten retention, delete unneeded manual snapshots, or raise the ManualClusterSnapshots quota"))
             }
         }
-        return SourcePlan(source: source.name, slot: slot, actions: deletions + actions + forgets, kept: kept,
-                          lastComplete: lastComplete?.memberIDs ?? [])
+        var result = SourcePlan(source: source.name, slot: slot, actions: deletions + actions + forgets, kept: kept,
+                                lastComplete: lastComplete?.memberIDs ?? [])
+        result.unrecorded = obs.snapshots.filter {
+            ownedByID[$0.identifier.lowercased()] == nil && ManagedTags.carries($0.tags, fleet: input.fleet, source: source.name)
+                && SnapshotName(parsing: $0.identifier, source: source.name) != nil
+        }.map { $0.identifier.lowercased() }.sorted()
+        result.keyWarnings = keyWarnings(input)
+        return result
     }
 
     /// The create (or copy of the newest automated snapshot) for the newest due slot, when it does not exist yet.
@@ -199,7 +205,7 @@ public enum RotationPlanner {
                 continue
             }
             guard snapshot.status == "available" else {
-                actions.append(.wait("shareable copy \(carrier.id) is \(snapshot.status)"))
+                actions.append(.wait("shareable copy \(carrier.id) is \(snapshot.status)\(progress(snapshot))"))
                 continue
             }
             let add = carrier.accounts.filter { !carrier.recorded.contains($0) }
@@ -208,6 +214,29 @@ public enum RotationPlanner {
         }
         return (actions, copies, deletions)
     }
+
+    /// Share accounts the key policy does not let use the key, each named, with the statement to add.
+    static func keyWarnings(_ input: RotationInput) -> [String] {
+        var warnings: [String] = []
+        for (key, reason) in input.observation.unreadableKeyPolicies.sorted(by: { $0.key < $1.key }) {
+            warnings.append("cannot read the key policy of \(key) (\(reason)); whether the share accounts may use it is not checked (allow kms:GetKeyPolicy to check)")
+        }
+        for (key, policy) in input.observation.keyPolicies.sorted(by: { $0.key < $1.key }) {
+            guard let missing = KeyPolicyCheck.accountsWithoutUse(policy: policy, accounts: input.shareAccountIDs.sorted()) else {
+                warnings.append("the key policy of \(key) is not valid JSON; the share accounts' use of it is not checked")
+                continue
+            }
+            guard !missing.isEmpty else { continue }
+            for account in missing {
+                warnings.append("shared, but the key policy does not let \(account) use \(key): its restores fail with KMSKeyNotAccessibleFault")
+            }
+            warnings.append("add to the key policy of \(key): \(KeyPolicyCheck.statement(accounts: missing))")
+        }
+        return warnings
+    }
+
+    /// ` (42%)` where RDS reports `PercentProgress`.
+    static func progress(_ s: DBClusterSnapshot) -> String { s.percentProgress.map { " (\($0)%)" } ?? "" }
 
     /// The deletion rules for this source as the planner sees it.
     static func safetyRules(_ input: RotationInput, ours: [DBClusterSnapshot], lastComplete: SlotState?,

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Whether a customer-managed key's policy lets another account use the key for a
+/// cross-account copy or restore: RDS in that account must be able to decrypt, describe,
+/// and create a grant. Sharing a snapshot with an account the policy does not name
+/// succeeds, and the restore fails later with `KMSKeyNotAccessibleFault`; this sees it first.
+///
+/// Evaluation is that of IAM for a resource policy, reduced to what decides here: an explicit
+/// Deny for the account wins, else any Allow for it. A principal counts for an account when it
+/// is `*`, the account id, its root, or any role or user in it (the account may delegate).
+/// Conditions are taken as satisfiable (RDS's grants meet `kms:GrantIsForAWSResource` and
+/// `kms:ViaService`); statements with `NotPrincipal` or `NotAction` are not interpreted.
+public enum KeyPolicyCheck {
+    /// What RDS in the sharing account needs on the source key.
+    public static let requiredActions = ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey"]
+
+    /// Accounts among `accounts` the policy does not let use the key; nil when the policy cannot be read as JSON.
+    public static func accountsWithoutUse(policy: String, accounts: [String]) -> [String]? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any] else { return nil }
+        let statements: [[String: Any]]
+        if let list = object["Statement"] as? [[String: Any]] { statements = list } else if let one = object["Statement"] as? [String: Any] {
+            statements = [one]
+        } else {
+            statements = []
+        }
+        return accounts.filter { account in
+            !requiredActions.allSatisfy { allows(statements, account: account, action: $0) }
+        }
+    }
+
+    /// The key-policy statement that lets `accounts` use the key for copy and restore (the one `snapferry policy` prints).
+    public static func statement(accounts: [String]) -> String {
+        let principals = accounts.sorted().map { "\"arn:aws:iam::\($0):root\"" }.joined(separator: ", ")
+        return """
+            {"Sid": "SnapferryShareAccountsUseKey", "Effect": "Allow", "Principal": {"AWS": [\(principals)]}, \
+            "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"], \
+            "Resource": "*"}, {"Sid": "SnapferryShareAccountsAttachGrants", "Effect": "Allow", "Principal": {"AWS": [\(principals)]}, \
+            "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], "Resource": "*", \
+            "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}}
+            """
+    }
+
+    static func allows(_ statements: [[String: Any]], account: String, action: String) -> Bool {
+        var allowed = false
+        for s in statements where s["NotPrincipal"] == nil && s["NotAction"] == nil {
+            guard matches(actions: strings(s["Action"]), action), names(principal: s["Principal"], account: account) else { continue }
+            let effect = (s["Effect"] as? String ?? "").lowercased()
+            if effect == "deny" && s["Condition"] == nil { return false }
+            if effect == "allow" { allowed = true }
+        }
+        return allowed
+    }
+
+    static func strings(_ value: Any?) -> [String] {
+        if let s = value as? String { return [s] }
+        return (value as? [Any])?.compactMap { $0 as? String } ?? []
+    }
+
+    static func matches(actions: [String], _ action: String) -> Bool {
+        actions.contains { pattern in
+            let p = pattern.lowercased(), a = action.lowercased()
+            if p == "*" || p == a { return true }
+            if p.hasSuffix("*") { return a.hasPrefix(String(p.dropLast())) }
+            return false
+        }
+    }
+
+    static func names(principal: Any?, account: String) -> Bool {
+        if let star = principal as? String { return star == "*" }
+        guard let map = principal as? [String: Any] else { return false }
+        return strings(map["AWS"]).contains { p in
+            p == "*" || p == account || p.hasPrefix("arn:aws:iam::\(account):") || p.hasPrefix("arn:aws-cn:iam::\(account):")
+                || p.hasPrefix("arn:aws-us-gov:iam::\(account):")
+        }
+    }
+}

@@ -16,7 +16,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/pip install -q --disable-pip-version-check 'moto[server]>=5.1,<6' 'boto3>=1.35' 'pytest>=8'
+.venv/bin/pip install -q --disable-pip-version-check 'moto[server]>=5.1,<6' 'boto3>=1.35' 'pytest>=8' 'jsonschema>=4'
 
 swift build -c release
 echo "setup done: .build/release/snapferry"

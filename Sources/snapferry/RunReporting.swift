@@ -1,6 +1,33 @@
 import Foundation
 import SnapferryCore
 import SnapferryEngine
+import Synchronization
+
+/// The terminal, shared by progress lines and prompts: while a question waits for its answer,
+/// progress lines are held back and written after it, so no line lands inside a prompt.
+final class Console: Sendable {
+    static let shared = Console()
+    private let state = Mutex<(prompting: Bool, held: [String])>((false, []))
+
+    func line(_ text: String) {
+        let write = state.withLock { s -> Bool in
+            if s.prompting { s.held.append(text); return false }
+            return true
+        }
+        if write { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    }
+
+    func beginPrompt() { state.withLock { $0.prompting = true } }
+
+    func endPrompt() {
+        let held = state.withLock { s -> [String] in
+            s.prompting = false
+            defer { s.held = [] }
+            return s.held
+        }
+        for text in held { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    }
+}
 
 /// Progress of `apply` as it happens, on standard error (standard output keeps the summary
 /// and `--format json`): on a terminal a line per action and per change in what is awaited;
@@ -28,7 +55,7 @@ struct ProgressPrinter: Sendable {
     }
 
     private func stamp() -> String { ISOTime.format(Date()) }
-    private func write(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    private func write(_ line: String) { Console.shared.line(line) }
 }
 
 /// Asks the operator about deletions one at a time, however many sources ask at once.
@@ -36,7 +63,11 @@ final class DeletionPrompter: Sendable {
     private let gate = AsyncSemaphore(permits: 1)
 
     func confirm(source: String, id: String) async -> Bool {
-        (try? await gate.withPermit { await Prompt.confirm("\(source): delete snapshot \(id)? [y/N] ") }) ?? false
+        (try? await gate.withPermit {
+            Console.shared.beginPrompt()
+            defer { Console.shared.endPrompt() }
+            return await Prompt.confirm("\(source): delete snapshot \(id)? [y/N] ")
+        }) ?? false
     }
 }
 

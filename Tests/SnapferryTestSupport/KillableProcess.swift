@@ -39,6 +39,11 @@ public final class KillableProcess: @unchecked Sendable {
     /// Whether the child still runs.
     public var isRunning: Bool { process.isRunning }
 
+    /// Sends `signal` (SIGINT, SIGTERM, …) without waiting.
+    public func send(_ signal: Int32) {
+        if process.isRunning { _ = Glibc.kill(process.processIdentifier, signal) }
+    }
+
     /// Sends SIGKILL and waits (bounded) until the child is gone.
     public func kill() async throws {
         if process.isRunning { _ = Glibc.kill(process.processIdentifier, SIGKILL) }

@@ -82,9 +82,9 @@ public struct SimFleetFixture: Sendable {
     }
 
     /// Writes the fleet file pointing at `endpoint`.
-    public func writeFleet(endpoint: String) throws {
+    public func writeFleet(endpoint: String, state: String? = nil) throws {
         var lines = [
-            "version: 1", "fleet: \(fleet)", "state: \(statePath)", "endpoints: { url: \"\(endpoint)\" }",
+            "version: 1", "fleet: \(fleet)", "state: \(state ?? statePath)", "endpoints: { url: \"\(endpoint)\" }",
             "defaults: { region: eu-west-1, poll: { initial: 0.2, max: 1 } }", "accounts:",
             "  prod: { id: \"\(Self.prodAccount)\" }",
         ]
@@ -108,6 +108,23 @@ public struct SimFleetFixture: Sendable {
     public func snapferry(_ arguments: [String]) async throws -> CommandResult {
         try await CommandRunner.run(TestPaths.binary("snapferry"), arguments + ["--config", fleetPath],
                                     environment: environment, timeout: .seconds(90))
+    }
+
+    /// Runs `snapferry` on a pseudo-terminal (`Tests/python/pty_run.py`), answering its `[y/N]` prompts with `answers`.
+    public func snapferryOnTerminal(_ arguments: [String], answers: [String] = []) async throws -> (status: Int, transcript: String, prompts: Int) {
+        let r = try await CommandRunner.run(TestPaths.python, [TestPaths.repoRoot + "/Tests/python/pty_run.py", "90",
+                                                               answers.joined(separator: ","), "--", TestPaths.binary("snapferry")]
+                                              + arguments + ["--config", fleetPath],
+                                              environment: environment, timeout: .seconds(120))
+        struct Answer: Decodable { var status: Int; var transcript: String; var prompts: Int }
+        let a = try JSONDecoder().decode(Answer.self, from: Data(r.stdout.utf8))
+        return (a.status, a.transcript, a.prompts)
+    }
+
+    /// Starts `snapferry` with `arguments` in the background (output in files under the fixture's folder).
+    public func startSnapferry(_ arguments: [String], label: String) throws -> KillableProcess {
+        try KillableProcess.start(TestPaths.binary("snapferry"), arguments + ["--config", fleetPath], environment: environment,
+                                  directory: directory, label: label)
     }
 
     /// The prod account's manual snapshots of `cluster`, as the simulator shows them.

@@ -65,6 +65,12 @@ public final class SimProcess: Sendable {
         _ = try await request("POST", "/_sim/faults", body: Data(json.utf8))
     }
 
+    /// Replaces a customer-managed key's policy (`/_sim/key-policy`).
+    public func setKeyPolicy(keyArn: String, policyJSON: String) async throws {
+        let body = #"{"key_arn": "\#(keyArn)", "policy": \#(policyJSON)}"#
+        _ = try await request("POST", "/_sim/key-policy", body: Data(body.utf8))
+    }
+
     private func request(_ method: String, _ path: String, body: Data? = nil) async throws -> Data {
         guard let url = URL(string: endpoint + path) else { throw PeerError(message: "bad simulator URL \(endpoint + path)") }
         var request = URLRequest(url: url, timeoutInterval: 10)

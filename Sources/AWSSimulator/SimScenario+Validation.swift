@@ -1,100 +1,112 @@
 import Foundation
 
 extension SimScenario {
-    /// Checks references and formats; the first problem is thrown with its JSON path.
+    /// Checks references and formats; every problem is reported at once, each with its JSON path.
     public func validate() throws(SimScenarioError) {
+        if let error = SimScenarioError.combining(validationErrors()) { throw error }
+    }
+
+    /// Every reference and format problem, each with its JSON path.
+    public func validationErrors() -> [SimScenarioError] {
+        var errors: [SimScenarioError] = []
         func fail(_ path: String, _ reason: String) -> SimScenarioError { SimScenarioError(path: path, reason: reason) }
-        if startDate == nil { throw fail("start", "not an ISO 8601 date-time: \(start)") }
-        if regions.isEmpty { throw fail("regions", "at least one region is needed") }
+        if startDate == nil { errors.append(fail("start", "not an ISO 8601 date-time: \(start)")) }
+        if regions.isEmpty { errors.append(fail("regions", "at least one region is needed")) }
         var accountIDs: Set<String> = []
         var keyIDs: Set<String> = []
         for (i, account) in accounts.enumerated() {
-            guard Self.isAccountID(account.id) else { throw fail("accounts[\(i)].id", "not a 12-digit account id: \(account.id)") }
-            guard accountIDs.insert(account.id).inserted else { throw fail("accounts[\(i)].id", "duplicate account \(account.id)") }
+            guard Self.isAccountID(account.id) else { errors.append(fail("accounts[\(i)].id", "not a 12-digit account id: \(account.id)")); continue }
+            guard accountIDs.insert(account.id).inserted else { errors.append(fail("accounts[\(i)].id", "duplicate account \(account.id)")); continue }
             for (k, key) in account.accessKeys.enumerated() where !keyIDs.insert(key.id).inserted || key.id.isEmpty {
-                throw fail("accounts[\(i)].access_keys[\(k)].id", "duplicate or empty access key id \(key.id)")
+                errors.append(fail("accounts[\(i)].access_keys[\(k)].id", "duplicate or empty access key id \(key.id)"))
             }
         }
         let known = accountIDs.sorted().joined(separator: ", ")
-        func checkAccount(_ account: String, _ path: String) throws(SimScenarioError) {
-            if !accountIDs.contains(account) { throw fail(path, "unknown account \(account); known: \(known)") }
+        func checkAccount(_ account: String, _ path: String) {
+            if !accountIDs.contains(account) { errors.append(fail(path, "unknown account \(account); known: \(known)")) }
         }
-        func checkRegion(_ region: String, _ path: String) throws(SimScenarioError) {
-            if !regions.contains(region) { throw fail(path, "unknown region \(region); known: \(regions.joined(separator: ", "))") }
+        func checkRegion(_ region: String, _ path: String) {
+            if !regions.contains(region) { errors.append(fail(path, "unknown region \(region); known: \(regions.joined(separator: ", "))")) }
         }
         var aliasNames: Set<String> = []
         for (i, key) in kmsKeys.enumerated() {
             guard let arn = SimARN(key.arn), arn.service == "kms", arn.resource.hasPrefix("key/") else {
-                throw fail("kms_keys[\(i)].arn", "not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>): \(key.arn)")
+                errors.append(fail("kms_keys[\(i)].arn", "not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>): \(key.arn)"))
+                continue
             }
-            try checkAccount(arn.account, "kms_keys[\(i)].arn")
-            try checkRegion(arn.region, "kms_keys[\(i)].arn")
+            checkAccount(arn.account, "kms_keys[\(i)].arn")
+            checkRegion(arn.region, "kms_keys[\(i)].arn")
             for (a, alias) in key.aliases.enumerated() {
                 guard alias.hasPrefix("alias/"), !alias.hasPrefix("alias/aws/") else {
-                    throw fail("kms_keys[\(i)].aliases[\(a)]", "an alias must start with alias/ and not alias/aws/: \(alias)")
+                    errors.append(fail("kms_keys[\(i)].aliases[\(a)]", "an alias must start with alias/ and not alias/aws/: \(alias)"))
+                continue
                 }
                 guard aliasNames.insert("\(arn.account)/\(arn.region)/\(alias)").inserted else {
-                    throw fail("kms_keys[\(i)].aliases[\(a)]", "duplicate alias \(alias) in \(arn.account) \(arn.region)")
+                    errors.append(fail("kms_keys[\(i)].aliases[\(a)]", "duplicate alias \(alias) in \(arn.account) \(arn.region)"))
+                    continue
                 }
             }
         }
         for (i, role) in roles.enumerated() {
             guard let arn = SimARN(role.arn), arn.service == "iam", arn.resource.hasPrefix("role/") else {
-                throw fail("roles[\(i)].arn", "not an IAM role ARN (arn:aws:iam::<account>:role/<name>): \(role.arn)")
+                errors.append(fail("roles[\(i)].arn", "not an IAM role ARN (arn:aws:iam::<account>:role/<name>): \(role.arn)"))
+                continue
             }
-            try checkAccount(arn.account, "roles[\(i)].arn")
+            checkAccount(arn.account, "roles[\(i)].arn")
             if let max = role.maxSessionSeconds, !(900...43200).contains(max) {
-                throw fail("roles[\(i)].max_session_seconds", "must be between 900 and 43200, got \(max)")
+                errors.append(fail("roles[\(i)].max_session_seconds", "must be between 900 and 43200, got \(max)"))
             }
         }
         for (i, group) in dbSubnetGroups.enumerated() {
-            try checkAccount(group.account, "db_subnet_groups[\(i)].account")
-            try checkRegion(group.region, "db_subnet_groups[\(i)].region")
+            checkAccount(group.account, "db_subnet_groups[\(i)].account")
+            checkRegion(group.region, "db_subnet_groups[\(i)].region")
         }
         for (i, group) in securityGroups.enumerated() {
-            try checkAccount(group.account, "security_groups[\(i)].account")
-            try checkRegion(group.region, "security_groups[\(i)].region")
+            checkAccount(group.account, "security_groups[\(i)].account")
+            checkRegion(group.region, "security_groups[\(i)].region")
         }
         var clusterIDs: [String: Cluster] = [:]
         for (i, cluster) in clusters.enumerated() {
             let path = "clusters[\(i)]"
-            try checkAccount(cluster.account, "\(path).account")
-            try checkRegion(cluster.region, "\(path).region")
+            checkAccount(cluster.account, "\(path).account")
+            checkRegion(cluster.region, "\(path).region")
             let key = "\(cluster.account)/\(cluster.region)/\(cluster.id.lowercased())"
-            guard clusterIDs.updateValue(cluster, forKey: key) == nil else { throw fail("\(path).id", "duplicate cluster \(cluster.id)") }
+            guard clusterIDs.updateValue(cluster, forKey: key) == nil else { errors.append(fail("\(path).id", "duplicate cluster \(cluster.id)")); continue }
             if let kms = cluster.kmsKey, kms != "alias/aws/rds" {
                 let found = kmsKeys.contains { key in
                     key.arn == kms || (key.arn.contains(":\(cluster.account):") && key.arn.contains(":\(cluster.region):")
                         && key.aliases.contains(kms))
                 }
-                if !found { throw fail("\(path).kms_key", "unknown key \(kms) in \(cluster.account) \(cluster.region)") }
+                if !found { errors.append(fail("\(path).kms_key", "unknown key \(kms) in \(cluster.account) \(cluster.region)")) }
             }
             if Self.backupWindowStart(cluster.backupWindow) == nil {
-                throw fail("\(path).backup_window", "expected HH:MM-HH:MM (UTC), got \(cluster.backupWindow)")
+                errors.append(fail("\(path).backup_window", "expected HH:MM-HH:MM (UTC), got \(cluster.backupWindow)"))
             }
-            if cluster.sizeGb < 1 { throw fail("\(path).size_gb", "must be at least 1") }
-            if cluster.instances < 0 { throw fail("\(path).instances", "must not be negative") }
-            if !(1...35).contains(cluster.backupRetentionDays) { throw fail("\(path).backup_retention_days", "must be 1–35") }
+            if cluster.sizeGb < 1 { errors.append(fail("\(path).size_gb", "must be at least 1")) }
+            if cluster.instances < 0 { errors.append(fail("\(path).instances", "must not be negative")) }
+            if !(1...35).contains(cluster.backupRetentionDays) { errors.append(fail("\(path).backup_retention_days", "must be 1–35")) }
         }
         for (i, snapshot) in clusterSnapshots.enumerated() {
             let path = "cluster_snapshots[\(i)]"
-            try checkAccount(snapshot.account, "\(path).account")
-            try checkRegion(snapshot.region, "\(path).region")
-            if Self.parseDate(snapshot.created) == nil { throw fail("\(path).created", "not an ISO 8601 date-time: \(snapshot.created)") }
+            checkAccount(snapshot.account, "\(path).account")
+            checkRegion(snapshot.region, "\(path).region")
+            if Self.parseDate(snapshot.created) == nil { errors.append(fail("\(path).created", "not an ISO 8601 date-time: \(snapshot.created)")) }
             for (s, account) in snapshot.sharedWith.enumerated() where !Self.isAccountID(account) {
-                throw fail("\(path).shared_with[\(s)]", "not a 12-digit account id: \(account)")
+                errors.append(fail("\(path).shared_with[\(s)]", "not a 12-digit account id: \(account)"))
             }
         }
         for (name, range) in [("restore_seconds", durations.restoreSeconds), ("instance_seconds", durations.instanceSeconds)]
         where range.isEmpty || range.count > 2 || range.contains { $0 < 0 } {
-            throw fail("durations.\(name)", "expected [min, max] seconds")
+            errors.append(fail("durations.\(name)", "expected [min, max] seconds"))
         }
         for (i, rule) in faults.rules.enumerated() {
             for (name, rate) in [("error_rate", rule.errorRate), ("latency_rate", rule.latencyRate),
-                                 ("reset_rate", rule.resetRate), ("truncate_rate", rule.truncateRate)] where !(0...1).contains(rate) {
-                throw fail("faults.rules[\(i)].\(name)", "a probability must be between 0 and 1")
+                                 ("reset_rate", rule.resetRate), ("truncate_rate", rule.truncateRate),
+                                 ("fail_after_accept_rate", rule.failAfterAcceptRate)] where !(0...1).contains(rate) {
+                errors.append(fail("faults.rules[\(i)].\(name)", "a probability must be between 0 and 1"))
             }
         }
+        return errors
     }
 
     static func isAccountID(_ text: String) -> Bool { text.count == 12 && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber) }

@@ -8,11 +8,30 @@ public struct SimScenarioError: Error, Sendable, Hashable, CustomStringConvertib
     /// What to change.
     public var reason: String
 
+    /// Further problems found in the same document (all are reported at once).
+    public var more: [SimScenarioError] = []
+
     /// Creates an error.
     public init(path: String, reason: String) { self.path = path; self.reason = reason }
 
-    /// `path: reason`.
-    public var description: String { path.isEmpty ? reason : "\(path): \(reason)" }
+    /// Every problem, this one first.
+    public var all: [SimScenarioError] {
+        var first = self
+        first.more = []
+        return [first] + more
+    }
+
+    /// `path: reason`, one line per problem.
+    public var description: String {
+        all.map { $0.path.isEmpty ? $0.reason : "\($0.path): \($0.reason)" }.joined(separator: "\n")
+    }
+
+    /// One error carrying `errors` (nil when there are none).
+    static func combining(_ errors: [SimScenarioError]) -> SimScenarioError? {
+        guard var first = errors.first else { return nil }
+        first.more = Array(errors.dropFirst())
+        return first
+    }
 
     /// Converts a decoding error into a located message.
     static func from(_ error: any Error) -> SimScenarioError {

@@ -103,6 +103,38 @@ struct SimScenarioTests {
         do { _ = try SimScenario.load(json: Data(json.utf8)) } catch { #expect(error.description == expected) }
     }
 
+    @Test func everyProblemIsReportedAtOnce_eachWithItsJSONPath() {
+        let json = #"""
+            {"accounts": [{"access_keys": [{"id": "AKIA1"}]}, {"id": "12345"}],
+             "clusters": [{"account": "111111111111", "id": "a"}, {"region": "eu-west-1"}],
+             "cluster_snapshots": [{"account": "111111111111"}]}
+            """#
+        do {
+            _ = try SimScenario.load(json: Data(json.utf8))
+            Issue.record("an invalid scenario loaded")
+        } catch {
+            #expect(error.all.map(\.description) == [
+                "start: missing field",
+                "accounts[0].id: missing field",
+                "accounts[0].access_keys[0].secret: missing field",
+                "clusters[0].region: missing field",
+                "clusters[1].account: missing field",
+                "clusters[1].id: missing field",
+                "cluster_snapshots[0].region: missing field",
+                "cluster_snapshots[0].id: missing field",
+                "cluster_snapshots[0].cluster: missing field",
+                "cluster_snapshots[0].created: missing field",
+            ])
+        }
+        let references = #"{"start":"2026-12-01T00:00:00Z","regions":["eu-west-1"],"accounts":[{"id":"111111111111"},{"id":"12345"}],"clusters":[{"account":"999999999999","region":"eu-west-1","id":"a"},{"account":"111111111111","region":"us-east-1","id":"b","size_gb":0}]}"#
+        do {
+            _ = try SimScenario.load(json: Data(references.utf8))
+            Issue.record("an invalid scenario loaded")
+        } catch {
+            #expect(error.all.map(\.path) == ["accounts[1].id", "clusters[0].account", "clusters[1].region", "clusters[1].size_gb"])
+        }
+    }
+
     @Test func thousandClustersInHundredAccounts_simulatedDayRuns() async throws {
         let accounts = (0..<100).map { SimScenario.Account(id: String(format: "5000000000%02d", $0)) }
         let clusters = accounts.flatMap { account in

@@ -70,13 +70,14 @@ def running(argv, log_path, port_pattern, env=None, timeout=START_TIMEOUT_SECOND
 
 
 @contextlib.contextmanager
-def sim_peer(scenario, directory):
+def sim_peer(scenario, directory, time_scale=0):
     """Runs snapferry-sim on a free loopback port with `scenario` (a dict, written to
-    `directory/scenario.json`) and yields its base URL."""
+    `directory/scenario.json`) and yields its base URL. With `time_scale` > 0 simulated
+    time runs that many seconds per real second; with 0 it moves only by /_sim/advance."""
     directory = Path(directory)
     scenario_file = directory / "scenario.json"
     scenario_file.write_text(json.dumps(scenario))
-    argv = [sim_binary(), "--listen", "127.0.0.1:0", "--scenario", scenario_file]
+    argv = [sim_binary(), "--listen", "127.0.0.1:0", "--scenario", scenario_file, "--time-scale", str(time_scale)]
     with running(argv, directory / "sim.log", r"listening on 127\.0\.0\.1:(\d+)") as port:
         yield f"http://127.0.0.1:{port}"
 

@@ -4,7 +4,7 @@ import SnapferryCore
 
 /// The one-screen summary `validate` prints for a valid fleet file.
 struct FleetSummary: Encodable {
-    struct AccountLine: Encodable { var name, id: String; var role_arn: String? }
+    struct AccountLine: Encodable { var name, id: String; var role_arn: String?; var share_only: Bool }
     struct ScheduleLine: Encodable {
         var name, account, region, cluster, schedule, timezone: String
         var detail: String
@@ -21,7 +21,11 @@ struct FleetSummary: Encodable {
                 .map { ISOTime.format($0, in: tz) }
         }
         fleet = config.fleet
-        accounts = config.accounts.map { AccountLine(name: $0.name, id: $0.id, role_arn: $0.roleArn) }
+        // An account without a role that holds no source or target is only shared with: no credentials needed.
+        let acting = Set(config.sources.map(\.account) + config.targets.map(\.account))
+        accounts = config.accounts.map {
+            AccountLine(name: $0.name, id: $0.id, role_arn: $0.roleArn, share_only: $0.roleArn == nil && !acting.contains($0.name))
+        }
         sources = config.sources.map { s in
             ScheduleLine(name: s.name, account: s.account, region: s.region, cluster: s.cluster,
                          schedule: s.schedule.expression, timezone: s.timeZone.fleetName,
@@ -41,7 +45,9 @@ struct FleetSummary: Encodable {
     var text: String {
         var lines = ["fleet \(fleet): valid — \(accounts.count) account(s), \(sources.count) source(s), \(targets.count) target(s)", ""]
         lines.append("accounts:")
-        for a in accounts { lines.append("  \(a.name)  \(a.id)  \(a.role_arn ?? "(own credentials)")") }
+        for a in accounts {
+            lines.append("  \(a.name)  \(a.id)  \(a.role_arn ?? (a.share_only ? "(share-only: needs no credentials)" : "(own credentials)"))")
+        }
         for (title, rows) in [("sources:", sources), ("targets:", targets)] where !rows.isEmpty {
             lines.append(title)
             for r in rows {

@@ -80,7 +80,9 @@ public struct FleetObserver: Sendable {
             let mine = manual.filter { $0.clusterIdentifier.lowercased() == cluster }
             var keys = Set<String>()
             if let configured = source.kmsKey { keys.insert(configured) } else {
-                for key in Set(mine.compactMap(\.kmsKeyId)).sorted()
+                // The cluster's key too: a plan predicts whether the snapshot it is about to take can be shared.
+                let clusterKey = clusterByID[cluster]?.kmsKeyId.map { [$0] } ?? []
+                for key in Set(mine.compactMap(\.kmsKeyId) + clusterKey).sorted()
                 where await cache.isCustomerManaged(key, describe: { try await kms.describeKey(keyId: key).isCustomerManaged }) {
                     keys.insert(key)
                 }

@@ -155,6 +155,38 @@ import Glibc
         }
     }
 
+    @Test func signatureMismatchMessage_withASessionToken_reachesNeitherOutputNorStateDatabase() async throws {
+        let fx = try fixture("token-journal")
+        defer { fx.remove() }
+        let sim = try await SimProcess.start(scenarioPath: fx.scenarioPath, timeScale: 300)
+        defer { sim.stop() }
+        try fx.writeFleet(endpoint: sim.endpoint)
+        // AWS's own format: the canonical request it computed, every signed header included.
+        let token = "FwoGZXIvYXdzEBYaDKx" + String(repeating: "QmFzZTY0VG9rZW4", count: 30)
+        let message = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key "
+            + "and signing method. Consult the service documentation for details.\\n\\nThe Canonical String for this request should have been\\n"
+            + "'POST\\n/\\n\\ncontent-type:application/x-www-form-urlencoded; charset=utf-8\\nhost:rds.eu-west-1.amazonaws.com\\n"
+            + "x-amz-date:20261201T030000Z\\nx-amz-security-token:\(token)\\n\\ncontent-type;host;x-amz-date;x-amz-security-token\\n"
+            + "9f2a6c0e4d1b8a7f3e5c2d9b0a1f4e6c8d7b5a3f2e1d0c9b8a7f6e5d4c3b2a19'\\n\\nThe String-to-Sign should have been\\n"
+            + "'AWS4-HMAC-SHA256\\n20261201T030000Z\\n20261201/eu-west-1/rds/aws4_request\\n1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeeff00'\\n"
+        try await sim.setFaults(#"{"rules": [{"service": "rds", "operation": "CreateDBClusterSnapshot", "error_rate": 1, "code": "SignatureDoesNotMatch", "status": 403, "message": "\#(message)"}]}"#)
+        var env = fx.environment
+        env["SNAPFERRY_LOG_LEVEL"] = "debug"
+        let r = try await CommandRunner.run(TestPaths.binary("snapferry"), ["apply", "--config", fx.fleetPath, "--at", "2026-12-01T03:00:00Z",
+                                                                            "--yes", "--verbose"], environment: env)
+        #expect(r.status == 1)
+        #expect((r.stdout + r.stderr).contains("SignatureDoesNotMatch"), "\(r.stdout)\n\(r.stderr)")
+        #expect(!(r.stdout + r.stderr).contains("QmFzZTY0VG9rZW4"), "the token reached the output or the log")
+        for suffix in ["", "-wal"] {
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: fx.statePath + suffix))) ?? Data()
+            #expect(bytes.range(of: Data("QmFzZTY0VG9rZW4".utf8)) == nil, "the token reached the state database\(suffix)")
+        }
+        let operations = try await CommandRunner.run(TestPaths.python, ["-c",
+            "import sqlite3, sys; print([r[0] for r in sqlite3.connect(sys.argv[1]).execute('select error from operations where error is not null')])",
+            fx.statePath])
+        #expect(operations.stdout.contains("SignatureDoesNotMatch"), "the journal records the failure: \(operations.stdout)\(operations.stderr)")
+    }
+
     // 7. Shares the key policy does not allow
     @Test func keyPolicyWithoutTheShareAccounts_isReportedInPlanApplyAndStatus() async throws {
         let fx = try fixture("keypolicy")

@@ -20,9 +20,11 @@ public enum Redaction {
         // Header and query forms: x-amz-security-token:VALUE, X-Amz-Security-Token=VALUE, "SessionToken": "VALUE", Signature=…
         let patterns = [
             #"(?i)(x-amz-security-token\s*[:=]\s*)[^\s&'",]+"#,
-            #"(?i)(security[_-]?token["']?\s*[:=]\s*["']?)[^\s&'",]+"#,
-            #"(?i)(session[_-]?token["']?\s*[:=]\s*["']?)[^\s&'",]+"#,
-            #"(?i)(secret[_-]?access[_-]?key["']?\s*[:=]\s*["']?)[^\s&'",]+"#,
+            // Named values: only a credential-sized value (16+ characters) is taken for one, so that a
+            // sentence such as "sets aws_secret_access_key: add the secret" stays readable.
+            #"(?i)(security[_-]?token["']?\s*[:=]\s*["']?)[^\s&'",]{16,}"#,
+            #"(?i)(session[_-]?token["']?\s*[:=]\s*["']?)[^\s&'",]{16,}"#,
+            #"(?i)(secret[_-]?access[_-]?key["']?\s*[:=]\s*["']?)[^\s&'",]{16,}"#,
             #"(?i)(signature\s*=\s*)[0-9a-f]{64}"#,
         ]
         for pattern in patterns {

@@ -18,6 +18,7 @@ public final class AWSClient: Sendable {
     let quota: RetryQuota
     let adaptive: AdaptiveRateLimiter?
     let rateLimiters: RateLimiterRegistry?
+    let retryStates: RetryStateRegistry?
     let clock: AnyClock
     let now: @Sendable () -> Date
     let observer: (any AWSCallObserver)?
@@ -28,13 +29,14 @@ public final class AWSClient: Sendable {
     /// all calls to one account × region × service draw from one budget.
     public init(account: String?, region: String, credentials: any CredentialProvider, transport: any HTTPTransport,
                 endpoints: EndpointResolver, retry: RetryPolicy = .standard(), retryMode: RetryMode = .standard,
-                rateLimiters: RateLimiterRegistry? = nil, clock: AnyClock = AnyClock(ContinuousClock()),
+                rateLimiters: RateLimiterRegistry? = nil, retryStates: RetryStateRegistry? = nil,
+                clock: AnyClock = AnyClock(ContinuousClock()),
                 now: @escaping @Sendable () -> Date = { Date() }, observer: (any AWSCallObserver)? = nil,
                 timeout: Duration = .seconds(30), logger: Logger = Logger(label: "snapferry.aws")) {
         self.account = account; self.region = region; self.credentials = credentials; self.transport = transport
         self.endpoints = endpoints; self.policy = retry; self.quota = RetryQuota()
         self.adaptive = retryMode == .adaptive ? AdaptiveRateLimiter(clock: clock) : nil
-        self.rateLimiters = rateLimiters; self.clock = clock; self.now = now; self.observer = observer
+        self.rateLimiters = rateLimiters; self.retryStates = retryStates; self.clock = clock; self.now = now; self.observer = observer
         self.timeout = timeout; self.logger = logger
     }
 
@@ -52,9 +54,22 @@ public final class AWSClient: Sendable {
             let why = (error as? AWSError).map { $0.kind == .service ? $0.code : $0.message } ?? "\(error)"
             logger.warning("\(service.id) \(operation) failed (\(why)); retrying, attempt \(attempt + 1) of \(maxAttempts) in \(delay.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
         }
+        // The quota and adaptive rate live as long as the process, per account × region × service.
+        var quota = self.quota, adaptive = self.adaptive
+        if let retryStates {
+            let state = await retryStates.state(for: RateLimitKey(account: account ?? "default", region: region, service: service.id))
+            quota = state.quota; adaptive = state.adaptive
+        }
+        let mutating = Self.isMutating(operation)
         return try await withRetries(policy: policy, quota: quota, adaptive: adaptive, clock: clock, onRetry: notice) { attempt in
             let response = try await self.attempt(service, operation: operation, url: url, body: body, headers: headers, attempt: attempt)
-            return try decode(response)
+            do {
+                return try decode(response)
+            } catch var error as AWSError where mutating && error.kind == .malformedResponse {
+                // The change may have been applied: re-sending could make it twice. The engines observe instead.
+                error.mayHaveBeenApplied = true
+                throw error
+            }
         }
     }
 
@@ -68,6 +83,7 @@ public final class AWSClient: Sendable {
             credential = try await credentials.credential(logger: logger).credential
         } catch var error as AWSError {
             if error.operation.isEmpty { error.operation = operation }
+            error.whileResolvingCredentials = true
             throw error
         }
         let signer = SigV4Signer(credential: credential, region: region, service: service.signingName)
@@ -103,6 +119,11 @@ public final class AWSClient: Sendable {
         observer?.record(AWSCallRecord(service: service.id, operation: operation, account: account, region: region,
                                        code: code, httpStatus: status, duration: ContinuousClock.now - started,
                                        throttled: throttled))
+    }
+
+    /// Whether `operation` changes AWS state (anything but Describe*, List*, Get* and AssumeRole*).
+    static func isMutating(_ operation: String) -> Bool {
+        !["Describe", "List", "Get", "AssumeRole"].contains { operation.hasPrefix($0) }
     }
 
     /// Sent in User-Agent.

@@ -38,6 +38,12 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
     public var requestId: String?
     /// Server hint from `x-amz-retry-after` / `Retry-After`.
     public var retryAfter: Duration?
+    /// The call changes AWS state and its 2xx answer could not be read: the change may have
+    /// been applied. It is not re-sent; the caller resolves it by observing.
+    public var mayHaveBeenApplied = false
+    /// It failed while getting credentials for the call (e.g. AssumeRole): already retried by
+    /// the STS client, so the service call does not retry it again.
+    public var whileResolvingCredentials = false
 
     /// Creates an error.
     public init(kind: Kind = .service, service: String, operation: String, code: String, message: String,
@@ -66,7 +72,9 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
             if !message.isEmpty { text += ": \(message)" }
         case .transport: text += "connection failed: \(message)"
         case .timeout: text += "timed out: \(message)"
-        case .malformedResponse: text += "unreadable response: \(message)"
+        case .malformedResponse:
+            text += "unreadable response: \(message)"
+            if mayHaveBeenApplied { text += " (the change may have been applied; not re-sent)" }
         case .credentials: text += "no credentials: \(message)"
         }
         if let requestId { text += " [request id \(requestId)]" }
@@ -93,6 +101,7 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
 extension AWSError: RetryClassifiable {
     /// Throttling, transient, timeout or terminal, from the code and status.
     public var retryClass: RetryClass {
+        if mayHaveBeenApplied || whileResolvingCredentials { return .terminal }
         switch kind {
         case .service: return classifyAWSError(code: code, httpStatus: httpStatus)
         case .transport: return .transient

@@ -44,7 +44,14 @@ public func withRetries<T: Sendable, C: Clock>(
                 attempt: attempt, failure: failure, retryAfter: classifiable?.retryAfter, random: &random)
             guard case .retry(let delay) = decision else { throw error }
             if let quota {
-                guard let cost = await quota.acquire(for: failure) else { throw error }
+                guard let cost = await quota.acquire(for: failure) else {
+                    // Say why it was not retried: in an outage the quota empties and calls fail fast.
+                    if var aws = error as? AWSError {
+                        aws.message += " (not retried: the retry quota is used up after repeated failures; calls fail fast until some succeed)"
+                        throw aws
+                    }
+                    throw error
+                }
                 lastRetryCost = cost
             }
             onRetry?(error, attempt, delay)

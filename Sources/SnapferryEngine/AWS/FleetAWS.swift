@@ -1,6 +1,7 @@
 import AWSKit
 import Foundation
 import SnapferryConfig
+import SnapferryCore
 
 /// The AWS APIs of each fleet account, in a region. The live implementation
 /// signs with the account's credentials (assumed role or the daemon's own);
@@ -18,34 +19,50 @@ public protocol FleetAWS: Sendable {
 
 /// Live clients for a fleet: one credential provider per account (the AWS CLI
 /// chain for the daemon's own identity; a rotating AssumeRole provider on top of
-/// it for accounts with `role_arn`), one rate-limit registry for the process.
+/// it for accounts with `role_arn`), and, for the life of the process, one rate-limit
+/// registry and one retry-state registry (retry quota and adaptive rate per account ×
+/// region × service). Clients are cheap views over that state and may be made per call.
 public final class LiveFleetAWS: FleetAWS {
     private let transport: any HTTPTransport
     private let endpoints: EndpointResolver
     private let base: any CredentialProvider
     private let providers: [String: any CredentialProvider]
     private let rateLimiters: RateLimiterRegistry
+    private let clock: AnyClock
+    /// Retry quotas and adaptive rates, per account × region × service.
+    public let retryStates: RetryStateRegistry
     private let retry: RetryPolicy
     private let retryMode: RetryMode
     private let observer: (any AWSCallObserver)?
 
     /// Builds providers for every account of `config`.
+    /// `clock` times retries, backoff and rate limits (tests pass a manual clock).
     public init(config: FleetConfig, environment: [String: String], transport: any HTTPTransport,
-                observer: (any AWSCallObserver)? = nil) throws {
+                observer: (any AWSCallObserver)? = nil, clock: AnyClock = AnyClock(ContinuousClock())) throws {
         self.transport = transport
+        self.clock = clock
         self.observer = observer
         let endpoints = EndpointResolver(environment: environment, configURL: config.endpoints.url,
                                          configServices: config.endpoints.services)
         self.endpoints = endpoints
         let limit = try RateLimit(requestsPerSecond: config.defaults.limits.apiRate, burst: config.defaults.limits.apiBurst)
-        let rateLimiters = RateLimiterRegistry(defaultLimit: limit, clock: ContinuousClock())
+        let rateLimiters = RateLimiterRegistry(defaultLimit: limit, clock: clock)
         self.rateLimiters = rateLimiters
-        self.retry = .standard(maxAttempts: config.defaults.retry.maxAttempts)
-        self.retryMode = config.defaults.retry.mode == .adaptive ? .adaptive : .standard
+        let retry = RetryPolicy.standard(maxAttempts: config.defaults.retry.maxAttempts)
+        let retryMode: RetryMode = config.defaults.retry.mode == .adaptive ? .adaptive : .standard
+        self.retry = retry
+        self.retryMode = retryMode
+        let retryStates = RetryStateRegistry(mode: retryMode, clock: clock)
+        self.retryStates = retryStates
         let defaultRegion = config.defaults.region
+        // The daemon's own identity: the account without a role that holds a source or target
+        // (its budget is that account's, not a separate "default" one).
+        let acting = Set(config.sources.map(\.account) + config.targets.map(\.account))
+        let ownAccount = config.accounts.first { $0.roleArn == nil && acting.contains($0.name) }?.id
         let stsFactory: @Sendable (any CredentialProvider) -> any STSAPI = { creds in
-            STSClient(client: AWSClient(account: nil, region: defaultRegion, credentials: creds, transport: transport,
-                                        endpoints: endpoints, rateLimiters: rateLimiters))
+            STSClient(client: AWSClient(account: ownAccount, region: defaultRegion, credentials: creds, transport: transport,
+                                        endpoints: endpoints, retry: retry, retryMode: retryMode, rateLimiters: rateLimiters,
+                                        retryStates: retryStates, clock: clock, observer: observer))
         }
         let base = CredentialChain.awsCLIDefault(environment: environment, transport: transport, makeSTS: stsFactory)
         self.base = base
@@ -58,8 +75,10 @@ public final class LiveFleetAWS: FleetAWS {
                 sessionName: AssumeRoleCredentialProvider.sessionName(forAccount: account.name),
                 durationSeconds: account.sessionSeconds, base: base,
                 makeSTS: { creds in
-                    STSClient(client: AWSClient(account: nil, region: region, credentials: creds, transport: transport,
-                                                endpoints: endpoints, rateLimiters: rateLimiters))
+                    // AssumeRole is called with the daemon's own credentials: its budget and retry state.
+                    STSClient(client: AWSClient(account: ownAccount, region: region, credentials: creds, transport: transport,
+                                                endpoints: endpoints, retry: retry, retryMode: retryMode,
+                                                rateLimiters: rateLimiters, retryStates: retryStates, clock: clock, observer: observer))
                 })
             providers[account.name] = RotatingCredentialProvider(wrapping: assume)
         }
@@ -68,7 +87,8 @@ public final class LiveFleetAWS: FleetAWS {
 
     private func client(_ account: Account, _ region: String) -> AWSClient {
         AWSClient(account: account.id, region: region, credentials: providers[account.name] ?? base, transport: transport,
-                  endpoints: endpoints, retry: retry, retryMode: retryMode, rateLimiters: rateLimiters, observer: observer)
+                  endpoints: endpoints, retry: retry, retryMode: retryMode, rateLimiters: rateLimiters,
+                  retryStates: retryStates, clock: clock, observer: observer)
     }
 
     /// RDS.

@@ -18,8 +18,9 @@ extension RotationEngine {
                 try await journal("create", id, source, account) {
                     do {
                         _ = try await rds.createDBClusterSnapshot(identifier: id, clusterIdentifier: cluster, tags: tags)
-                    } catch let e as AWSError where e.is("DBClusterSnapshotAlreadyExists") {
-                        // A resumed create: the slot-derived id already exists; the next pass observes it.
+                    } catch let e as AWSError where e.is("DBClusterSnapshotAlreadyExists") || e.mayHaveBeenApplied {
+                        // A resumed create, or an answer lost after AWS took it: the slot-derived id is
+                        // found (or found missing) by the next pass's observation; never sent twice here.
                     }
                     return .waiting
                 }
@@ -43,8 +44,14 @@ extension RotationEngine {
             }
         case let .share(id, add, remove):
             try await journal(add.isEmpty ? "unshare" : "share", id, source, account, detail: "add \(add) remove \(remove)") {
-                let attributes = try await rds.modifyDBClusterSnapshotAttribute(identifier: id, attributeName: "restore",
+                let attributes: [ClusterSnapshotAttribute]
+                do {
+                    attributes = try await rds.modifyDBClusterSnapshotAttribute(identifier: id, attributeName: "restore",
                                                                                 valuesToAdd: add, valuesToRemove: remove)
+                } catch let e as AWSError where e.mayHaveBeenApplied {
+                    // The answer was lost: read what the attribute holds now instead of sending it again.
+                    attributes = try await rds.describeDBClusterSnapshotAttributes(identifier: id)
+                }
                 let now = attributes.first { $0.name == "restore" }?.values ?? []
                 try await store.setShares(account: account.id, region: source.region, identifier: id, sharedWith: now.sorted(), at: wallNow())
                 return .succeeded
@@ -64,7 +71,12 @@ extension RotationEngine {
             try await journal("delete", id, source, account, detail: reason) {
                 do {
                     _ = try await rds.deleteDBClusterSnapshot(identifier: id)
-                } catch let e as AWSError where e.isNotFound {}
+                } catch let e as AWSError where e.isNotFound {
+                } catch let e as AWSError where e.mayHaveBeenApplied {
+                    // The answer was lost: it is done if the snapshot is gone (or going).
+                    let still = try? await rds.describeDBClusterSnapshots(.init(snapshotIdentifier: id)).items.first
+                    if let still, still.status != "deleting" { throw e }
+                }
                 try await store.markSnapshotDeleted(account: account.id, region: source.region, identifier: id, at: wallNow())
                 return .succeeded
             }
@@ -82,7 +94,8 @@ extension RotationEngine {
     private func copy(_ rds: any RDSAPI, _ input: CopyDBClusterSnapshotInput) async throws -> DBClusterSnapshot? {
         do {
             return try await rds.copyDBClusterSnapshot(input)
-        } catch let e as AWSError where e.is("DBClusterSnapshotAlreadyExists") {
+        } catch let e as AWSError where e.is("DBClusterSnapshotAlreadyExists") || e.mayHaveBeenApplied {
+            // Already made, or its answer lost after AWS took it: the next pass observes it by name.
             return nil
         }
     }

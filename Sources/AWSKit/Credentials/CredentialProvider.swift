@@ -27,8 +27,9 @@ extension CredentialProvider where Self == EnvironmentCredentialProvider {
 }
 
 extension CredentialProvider {
-    /// This provider behind a cache that refreshes `refreshAhead` before expiry.
-    public func rotating(refreshAhead: Duration = .seconds(300)) -> RotatingCredentialProvider {
-        RotatingCredentialProvider(wrapping: self, refreshAhead: refreshAhead)
+    /// This provider behind a cache with botocore's refresh windows (advisory 15, mandatory 10 minutes
+    /// before expiry), or with `refreshAhead` as the mandatory window when given.
+    public func rotating(refreshAhead: Duration? = nil) -> RotatingCredentialProvider {
+        refreshAhead.map { RotatingCredentialProvider(wrapping: self, refreshAhead: $0) } ?? RotatingCredentialProvider(wrapping: self)
     }
 }

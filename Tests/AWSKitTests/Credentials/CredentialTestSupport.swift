@@ -90,6 +90,9 @@ actor ScriptedProvider: CredentialProvider {
         self.clock = clock; self.lifetime = lifetime; failuresLeft = failures; self.parkFor = parkFor
     }
 
+    /// Makes the next `count` fetches fail (0: none).
+    func failNext(_ count: Int) { failuresLeft = count }
+
     func credential(logger: Logger) async throws -> ExpiringCredential {
         calls += 1
         let number = calls

@@ -8,24 +8,58 @@ import Testing
 
     func rotating(_ wrapped: ScriptedProvider) -> RotatingCredentialProvider {
         let clock = self.clock
-        return RotatingCredentialProvider(wrapping: wrapped, refreshAhead: .seconds(300), now: { clock.nowDate })
+        // botocore's windows: advisory 15 minutes before expiry, mandatory 10.
+        return RotatingCredentialProvider(wrapping: wrapped, now: { clock.nowDate })
     }
 
-    @Test func cachesUntilRefreshAhead_thenRefreshes() async throws {
+    @Test func cachedUntilTheAdvisoryWindow_thenOneCallerRefreshes() async throws {
         let wrapped = ScriptedProvider(clock: clock, lifetime: .seconds(3600))
         let provider = rotating(wrapped)
         let first = try await provider.credential(logger: quietLogger)
-        clock.advance(by: .seconds(3299))
+        clock.advance(by: .seconds(2699))            // 901 s left
         let stillCached = try await provider.credential(logger: quietLogger)
         #expect(stillCached.credential.accessKeyId == first.credential.accessKeyId)
         #expect(await wrapped.calls == 1)
 
-        // Exactly refreshAhead before expiry: refresh, so every answer has at least 5 minutes left.
-        clock.advance(by: .seconds(1))
+        clock.advance(by: .seconds(1))               // 900 s left: advisory
         let refreshed = try await provider.credential(logger: quietLogger)
         #expect(await wrapped.calls == 2)
         #expect(refreshed.credential.accessKeyId == "ASIASCRIPTED2")
         #expect(refreshed.expiration.map { $0.timeIntervalSince(clock.nowDate) } == 3600)
+    }
+
+    @Test func stsFailingForFiveMinutesInTheAdvisoryWindow_callsKeepTheOldSession_oneAttemptPerInterval() async throws {
+        let wrapped = ScriptedProvider(clock: clock, lifetime: .seconds(3600))
+        let provider = rotating(wrapped)
+        _ = try await provider.credential(logger: quietLogger)
+        await wrapped.failNext(1_000)
+        clock.advance(by: .seconds(2700))            // advisory window opens
+        // Five minutes of callers, ten a second: every one gets the current session.
+        for _ in 0..<300 {
+            for _ in 0..<10 {
+                let credential = try await provider.credential(logger: quietLogger)
+                #expect(credential.credential.accessKeyId == "ASIASCRIPTED1")
+            }
+            clock.advance(by: .seconds(1))
+        }
+        // One refresh attempt per 60 s interval: at 0, 60, 120, 180, 240 s.
+        #expect(await wrapped.calls == 1 + 5)
+        // At the mandatory window (600 s left) a failure is an error.
+        clock.advance(by: .seconds(300))
+        await #expect(throws: AWSError.self) { try await provider.credential(logger: quietLogger) }
+        await wrapped.failNext(0)
+        #expect(try await provider.credential(logger: quietLogger).credential.accessKeyId != "ASIASCRIPTED1")
+    }
+
+    @Test func shortSessions_areNotFetchedAgainOnEveryCall() async throws {
+        // A 15-minute session starts inside botocore's fixed windows; they shrink to its lifetime.
+        let wrapped = ScriptedProvider(clock: clock, lifetime: .seconds(900))
+        let provider = rotating(wrapped)
+        for _ in 0..<100 { _ = try await provider.credential(logger: quietLogger) }
+        #expect(await wrapped.calls == 1)
+        clock.advance(by: .seconds(450))             // half the lifetime left: advisory
+        for _ in 0..<100 { _ = try await provider.credential(logger: quietLogger) }
+        #expect(await wrapped.calls == 2)
     }
 
     @Test func credentialsWithoutExpiration_areCachedForever() async throws {

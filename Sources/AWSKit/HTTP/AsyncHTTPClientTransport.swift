@@ -51,12 +51,25 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         outgoing.body = .bytes(ByteBuffer(bytes: request.body))
         let deadline = TimeAmount.milliseconds(Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
         do {
-            let response = try await client.execute(outgoing, timeout: deadline, logger: logger)
-            var body = try await response.body.collect(upTo: 64 * 1024 * 1024)
-            let bytes = body.readBytes(length: body.readableBytes) ?? []
-            return HTTPResponse(status: Int(response.status.code),
-                                headers: response.headers.map { (name: $0.name, value: $0.value) },
-                                body: Data(bytes))
+            // The deadline covers the whole exchange, body included (AHC's covers the head only).
+            let client = self.client, prepared = outgoing
+            return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
+                group.addTask {
+                    let response = try await client.execute(prepared, timeout: deadline, logger: logger)
+                    var body = try await response.body.collect(upTo: 64 * 1024 * 1024)
+                    let bytes = body.readBytes(length: body.readableBytes) ?? []
+                    return HTTPResponse(status: Int(response.status.code),
+                                        headers: response.headers.map { (name: $0.name, value: $0.value) },
+                                        body: Data(bytes))
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let response = first else { throw HTTPClientError.deadlineExceeded }
+                return response
+            }
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout
                     || error == .connectTimeout {
             throw AWSError(kind: .timeout, service: "", operation: "", code: "", message: "no answer within \(timeout) from \(Self.origin(request.url))")

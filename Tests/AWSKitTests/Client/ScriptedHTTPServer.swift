@@ -9,6 +9,8 @@ enum ScriptedReply: Sendable {
     case respond(Int, [(String, String)], String)
     /// Close the connection without answering (a connection reset as the client sees it).
     case reset
+    /// Send the head (announcing `length` bytes) and `partial` of the body, then nothing more.
+    case stallBody(length: Int, partial: String)
 }
 
 /// An in-process HTTP/1.1 server on 127.0.0.1:0 that answers each request with the
@@ -64,6 +66,12 @@ private final class ScriptHandler: ChannelInboundHandler, @unchecked Sendable {
         switch state.next() {
         case .reset:
             context.close(promise: nil)
+        case .stallBody(let length, let partial):
+            var head = HTTPResponseHead(version: .http1_1, status: .ok)
+            head.headers.add(name: "Content-Type", value: "text/xml")
+            head.headers.add(name: "Content-Length", value: String(length))
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: partial)))), promise: nil)
         case .respond(let status, let headers, let body):
             var head = HTTPResponseHead(version: .http1_1, status: .init(statusCode: status))
             for (k, v) in headers { head.headers.add(name: k, value: v) }

@@ -26,7 +26,7 @@ public struct CredentialChain: CredentialProvider {
 
     /// The AWS CLI's order: environment variables, then the profile in the shared files,
     /// then the EC2 instance role (unless `AWS_EC2_METADATA_DISABLED=true`), behind a
-    /// cache that refreshes five minutes before expiry.
+    /// cache with botocore's advisory and mandatory refresh windows.
     public static func awsCLIDefault(
         environment: [String: String], transport: any HTTPTransport,
         makeSTS: @escaping @Sendable (any CredentialProvider) -> any STSAPI,

@@ -1,9 +1,10 @@
 import AWSSigV4
 import Logging
 
-/// Keys from the process environment, as the AWS CLI reads them:
-/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN`
-/// (falling back to the legacy `AWS_ACCESS_KEY` / `AWS_SECRET_KEY` / `AWS_SECURITY_TOKEN`).
+/// Keys from the process environment, as botocore reads them: `AWS_ACCESS_KEY_ID`,
+/// `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN` (or the older `AWS_SECURITY_TOKEN`).
+/// The legacy `AWS_ACCESS_KEY`/`AWS_SECRET_KEY` are not read (botocore does not). A lone
+/// secret is "not found", so the chain goes on; a lone access key id is an error.
 public struct EnvironmentCredentialProvider: CredentialProvider {
     private let environment: [String: String]
 
@@ -24,17 +25,16 @@ public struct EnvironmentCredentialProvider: CredentialProvider {
     }
 
     private func resolve() throws -> ExpiringCredential {
-        let access = first(["AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"])
-        let secret = first(["AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"])
+        let access = first(["AWS_ACCESS_KEY_ID"])
+        let secret = first(["AWS_SECRET_ACCESS_KEY"])
         switch (access, secret) {
         case (nil, nil):
             throw AWSError.credentialsNotFound("environment", "AWS_ACCESS_KEY_ID is not set")
         case (let key?, nil):
             throw AWSError.credentials("environment", code: "PartialCredentials",
                 "\(key.name) is set but AWS_SECRET_ACCESS_KEY is not: set both, or unset \(key.name)")
-        case (nil, let secret?):
-            throw AWSError.credentials("environment", code: "PartialCredentials",
-                "\(secret.name) is set but AWS_ACCESS_KEY_ID is not: set both, or unset \(secret.name)")
+        case (nil, _?):
+            throw AWSError.credentialsNotFound("environment", "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not")
         case (let key?, let secret?):
             let token = first(["AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"])?.value
             return ExpiringCredential(

@@ -32,9 +32,11 @@ public struct ProfileCredentialProvider: CredentialProvider {
                 makeSTS: @escaping @Sendable (any CredentialProvider) -> any STSAPI,
                 readFile: @escaping @Sendable (String) -> String? = SharedConfigFiles.readFromDisk,
                 now: @escaping @Sendable () -> Date = { Date() }) {
-        let fromEnvironment = environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
+        // botocore's session variable `profile` reads AWS_DEFAULT_PROFILE first, then AWS_PROFILE.
+        let variable = ["AWS_DEFAULT_PROFILE", "AWS_PROFILE"].first { environment[$0].map { !$0.isEmpty } ?? false }
+        let fromEnvironment = variable.flatMap { environment[$0] }
         profileName = profile ?? fromEnvironment ?? "default"
-        namedBy = profile != nil ? "requested" : fromEnvironment != nil ? "from AWS_PROFILE" : nil
+        namedBy = profile != nil ? "requested" : variable.map { "from \($0)" }
         self.environment = environment; self.transport = transport; self.makeSTS = makeSTS
         self.readFile = readFile; self.now = now
     }

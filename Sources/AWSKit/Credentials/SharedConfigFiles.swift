@@ -35,7 +35,8 @@ public struct SharedConfigFiles: Sendable {
     /// file). Throws ``AWSError`` (`.credentials`) when a file does not parse.
     public init(environment: [String: String],
                 readFile: @Sendable (String) -> String? = SharedConfigFiles.readFromDisk) throws {
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        // A systemd unit may set no HOME: then the user's home from the password database, as Python's expanduser does.
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.passwdHome()
         self.home = home
         func path(_ variable: String, _ fallback: String) -> String? {
             if let explicit = environment[variable], !explicit.isEmpty {
@@ -48,6 +49,13 @@ public struct SharedConfigFiles: Sendable {
         configPath = path("AWS_CONFIG_FILE", "config")
         credentials = try Self.load(credentialsPath, home: home, readFile: readFile)
         config = try Self.load(configPath, home: home, readFile: readFile)
+    }
+
+    /// The home directory of the process's user in the password database.
+    static func passwdHome() -> String? {
+        guard let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir else { return nil }
+        let home = String(cString: dir)
+        return home.isEmpty ? nil : home
     }
 
     /// Reads a UTF-8 file, or `nil` when it does not exist or cannot be read.

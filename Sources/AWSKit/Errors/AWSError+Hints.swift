@@ -18,7 +18,7 @@ extension AWSError {
                 + "or that the key is active and belongs to this partition."
         case "SignatureDoesNotMatch":
             if message.contains("Signature expired") || message.contains("not yet current") {
-                return "the host clock is off by more than 5 minutes: enable NTP (timedatectl set-ntp true)."
+                return "the host clock is off by more than 15 minutes (AWS refuses signatures that far from its time): enable NTP (timedatectl set-ntp true)."
             }
             return "the secret access key does not match the access key id: check AWS_SECRET_ACCESS_KEY / "
                 + "the profile's aws_secret_access_key."

@@ -3,7 +3,7 @@
 /// `withRetries`; the shared retry budget is `RetryQuota`.
 ///
 /// Backoff is "full jitter" truncated binary exponential backoff, as in
-/// botocore `retries/standard.py` (`ExponentialBackoff`, standard mode 2.0):
+/// botocore `retries/standard.py` (`ExponentialBackoff`, the standard retry mode):
 ///
 ///     delay(attempt) = random(0...1) × min(maxBackoff, baseDelay × 2^(attempt − 1))
 ///

@@ -4,7 +4,7 @@
 /// fail fast instead of multiplying load with retries.
 ///
 /// Amounts as in botocore `retries/quota.py` and `RetryQuotaChecker` in
-/// `retries/standard.py` (standard mode 2.0): capacity 500, a retry costs 5,
+/// `retries/standard.py` (the standard retry mode): capacity 500, a retry costs 5,
 /// a retry after a timeout costs 10; a call that succeeds on its first attempt
 /// refunds 1, a call that succeeds after retries refunds what its last retry
 /// cost. The bucket never holds more than its capacity.

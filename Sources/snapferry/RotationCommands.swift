@@ -96,9 +96,7 @@ struct PlanCommand: AsyncParsableCommand {
             if let b = p.blocked { print("  BLOCKED  \(b)") }
             for k in p.kept { print("  keep     \(k.id)  (\(k.reasons.joined(separator: ", ")))") }
             for w in p.warnings { print("  WARNING  \(w)") }
-            for u in p.unrecorded {
-                print("  unrecorded \(u)  (carries this fleet's tags but has no state record: state file lost or moved? `snapferry adopt --source \(p.source)` records it)")
-            }
+            printUnrecorded(p.unrecorded, source: p.source)
         }
     }
 }
@@ -198,9 +196,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 for p in o.performedActions { print("  done     \(p.record.line)") }
                 for w in o.warnings { print("  WARNING  \(w)") }
                 if !o.declined.isEmpty { print("  declined \(o.declined.count) deletion(s): \(o.declined.joined(separator: ", "))") }
-                for u in o.unrecorded {
-                    print("  unrecorded \(u)  (carries this fleet's tags but has no state record: state file lost or moved? `snapferry adopt --source \(o.source)` records it)")
-                }
+                printUnrecorded(o.unrecorded, source: o.source)
                 if let f = o.error.map({ run.describe($0) }) ?? o.failure { print("  error: \(f.replacingOccurrences(of: "\n", with: "\n  "))") }
             }
         }
@@ -235,5 +231,12 @@ struct ApplyCommand: AsyncParsableCommand {
             detail = failed.isEmpty ? "ok" : "failed: \(failed.joined(separator: ", "))"
         }
         try await store.appendAudit(AuditEntry(at: Date(), action: "run", subject: "apply", account: "", region: region, detail: detail))
+    }
+}
+
+/// The lines for snapshots with this fleet's tags but no state record.
+func printUnrecorded(_ ids: [String], source: String) {
+    for id in ids {
+        print("  unrecorded \(id)  (carries this fleet's tags but has no state record: state file lost or moved? `snapferry adopt --source \(source)` records it)")
     }
 }

@@ -9,9 +9,8 @@ import Testing
                                      shareAccounts: ["dev": "222222222222", "staging": "333333333333"],
                                      sources: [.init(name: "orders", cluster: "orders-prod", shareWith: ["dev", "staging"], keepLast: 1)])
         defer { fx.remove() }
-        let sim = try await SimProcess.start(scenarioPath: fx.scenarioPath, timeScale: 300)
+        let sim = try await fx.startSim(timeScale: 300)
         defer { sim.stop() }
-        try fx.writeFleet(endpoint: sim.endpoint)
         #expect(try await fx.snapferry(["apply", "--at", "2026-12-01T03:00:00Z", "--yes"]).status == 0)
         try await sim.advance(seconds: 86_400)
         // Every answer to a call that changes something is cut off after the simulator applied it.

@@ -35,9 +35,8 @@ import Testing
             shareAccounts: ["dev": Self.accounts[0], "staging": Self.accounts[1]],
             sources: [.init(name: "orders", cluster: "orders-prod", shareWith: ["dev", "staging"], keepLast: keepLast)])
         defer { fixture.remove() }
-        let sim = try await SimProcess.start(scenarioPath: fixture.scenarioPath, timeScale: 300)
+        let sim = try await fixture.startSim(timeScale: 300)
         defer { sim.stop() }
-        try fixture.writeFleet(endpoint: sim.endpoint)
 
         let day1 = try await fixture.snapferry(["apply", "--at", "2026-12-01T03:00:00Z", "--yes"])
         #expect(day1.status == 0, "day 1: \(day1.stdout)\n\(day1.stderr)")

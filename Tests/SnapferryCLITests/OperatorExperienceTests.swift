@@ -31,9 +31,8 @@ import Glibc
         let fx = try fixture("progress")
         defer { fx.remove() }
         // 10 simulated seconds a second: the snapshot takes 3 s and the copy 6 s of real time.
-        let sim = try await SimProcess.start(scenarioPath: fx.scenarioPath, timeScale: 10)
+        let sim = try await fx.startSim(timeScale: 10)
         defer { sim.stop() }
-        try fx.writeFleet(endpoint: sim.endpoint)
         let apply = try fx.startSnapferry(["apply", "--at", "2026-12-01T03:00:00Z", "--yes"], label: "apply")
         let createdWhileRunning = try await waitForStderr(apply, "action=create subject=snapferry-orders-20261201-0200")
         #expect(createdWhileRunning, "the create was not logged while the run went on: \(apply.stderr)")
@@ -46,9 +45,8 @@ import Glibc
     @Test func progress_onTerminal_showsActionsAndWhatIsAwaitedWithPercent() async throws {
         let fx = try fixture("progress-tty")
         defer { fx.remove() }
-        let sim = try await SimProcess.start(scenarioPath: fx.scenarioPath, timeScale: 10)
+        let sim = try await fx.startSim(timeScale: 10)
         defer { sim.stop() }
-        try fx.writeFleet(endpoint: sim.endpoint)
         let r = try await fx.snapferryOnTerminal(["apply", "--at", "2026-12-01T03:00:00Z", "--yes"])
         #expect(r.status == 0, "\(r.transcript)")
         #expect(r.transcript.contains("orders: create   snapferry-orders-20261201-0200"), "\(r.transcript)")
@@ -60,9 +58,8 @@ import Glibc
     @Test func prompts_onTerminal_oneAtATime_andTheSummaryCountsDeclined() async throws {
         let fx = try fixture("prompts", sources: ["orders", "billing"])
         defer { fx.remove() }
-        let sim = try await SimProcess.start(scenarioPath: fx.scenarioPath, timeScale: 300)
+        let sim = try await fx.startSim(timeScale: 300)
         defer { sim.stop() }
-        try fx.writeFleet(endpoint: sim.endpoint)
         #expect(try await fx.snapferry(["apply", "--at", "2026-12-01T03:00:00Z", "--yes"]).status == 0)
         try await sim.advance(seconds: 86_400)
         let r = try await fx.snapferryOnTerminal(["apply", "--at", "2026-12-02T03:00:00Z"], answers: ["n", "n", "n", "n"])
@@ -81,9 +78,8 @@ import Glibc
     func signal_saysWhatWasInFlight_exits128PlusN_statusMarksIt_nextRunResumes(signal: Int32) async throws {
         let fx = try fixture("signal-\(signal)")
         defer { fx.remove() }
-        let sim = try await SimProcess.start(scenarioPath: fx.scenarioPath, timeScale: 10)
+        let sim = try await fx.startSim(timeScale: 10)
         defer { sim.stop() }
-        try fx.writeFleet(endpoint: sim.endpoint)
         let apply = try fx.startSnapferry(["apply", "--at", "2026-12-01T03:00:00Z", "--yes"], label: "apply")
         #expect(try await waitForStderr(apply, "action=create"), "\(apply.stderr)")
         apply.send(signal)
@@ -104,9 +100,8 @@ import Glibc
     @Test func status_showsAFailedCopyAsFailed_notAsACopy() async throws {
         let fx = try fixture("truth")
         defer { fx.remove() }
-        let sim = try await SimProcess.start(scenarioPath: fx.scenarioPath, timeScale: 300)
+        let sim = try await fx.startSim(timeScale: 300)
         defer { sim.stop() }
-        try fx.writeFleet(endpoint: sim.endpoint)
         try await sim.setFaults(#"{"rules": [{"service": "rds", "operation": "CopyDBClusterSnapshot", "error_rate": 1, "code": "KMSKeyNotAccessibleFault", "status": 400, "message": "The source snapshot KMS key does not exist, is not enabled or you do not have permissions to access it."}]}"#)
         #expect(try await fx.snapferry(["apply", "--at", "2026-12-01T03:00:00Z", "--yes"]).status == 1)
         let st = try await fx.snapferry(["status", "--format", "json"])
@@ -135,9 +130,8 @@ import Glibc
     @Test func wrongSecret_hintFirst_canonicalRequestOnlyWithVerbose_noToken() async throws {
         let fx = try fixture("secret")
         defer { fx.remove() }
-        let sim = try await SimProcess.start(scenarioPath: fx.scenarioPath, timeScale: 300)
+        let sim = try await fx.startSim(timeScale: 300)
         defer { sim.stop() }
-        try fx.writeFleet(endpoint: sim.endpoint)
         let token = "IQoJb3JpZ2luX2VjEPT" + String(repeating: "Zm9vYmFy", count: 40)
         var env = fx.environment
         env["AWS_SECRET_ACCESS_KEY"] = "wrong"
@@ -158,9 +152,8 @@ import Glibc
     @Test func signatureMismatchMessage_withASessionToken_reachesNeitherOutputNorStateDatabase() async throws {
         let fx = try fixture("token-journal")
         defer { fx.remove() }
-        let sim = try await SimProcess.start(scenarioPath: fx.scenarioPath, timeScale: 300)
+        let sim = try await fx.startSim(timeScale: 300)
         defer { sim.stop() }
-        try fx.writeFleet(endpoint: sim.endpoint)
         // AWS's own format: the canonical request it computed, every signed header included.
         let token = "FwoGZXIvYXdzEBYaDKx" + String(repeating: "QmFzZTY0VG9rZW4", count: 30)
         let message = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key "
@@ -191,9 +184,8 @@ import Glibc
     @Test func keyPolicyWithoutTheShareAccounts_isReportedInPlanApplyAndStatus() async throws {
         let fx = try fixture("keypolicy")
         defer { fx.remove() }
-        let sim = try await SimProcess.start(scenarioPath: fx.scenarioPath, timeScale: 300)
+        let sim = try await fx.startSim(timeScale: 300)
         defer { sim.stop() }
-        try fx.writeFleet(endpoint: sim.endpoint)
         let plan = try await fx.snapferry(["plan", "--at", "2026-12-01T03:00:00Z"])
         let expected = "shared, but the key policy does not let \(Self.dev) use \(SimFleetFixture.cmk)"
         #expect(plan.stdout.contains(expected) && plan.stdout.contains("arn:aws:iam::\(Self.staging):root"), "\(plan.stdout)")
@@ -216,9 +208,8 @@ import Glibc
     @Test func lostStatePath_readOnlyCommandsCreateNothing_unrecordedAreReported_adoptRecordsThem() async throws {
         let fx = try fixture("lost-state")
         defer { fx.remove() }
-        let sim = try await SimProcess.start(scenarioPath: fx.scenarioPath, timeScale: 300)
+        let sim = try await fx.startSim(timeScale: 300)
         defer { sim.stop() }
-        try fx.writeFleet(endpoint: sim.endpoint)
         for day in 1...2 {
             #expect(try await fx.snapferry(["apply", "--at", String(format: "2026-12-%02dT03:00:00Z", day), "--yes"]).status == 0)
             try await sim.advance(seconds: 86_400)
@@ -247,9 +238,8 @@ import Glibc
     @Test func whoami_shareOnlyAccounts_needNoCredentials_exit0() async throws {
         let fx = try fixture("whoami")
         defer { fx.remove() }
-        let sim = try await SimProcess.start(scenarioPath: fx.scenarioPath, timeScale: 300)
+        let sim = try await fx.startSim(timeScale: 300)
         defer { sim.stop() }
-        try fx.writeFleet(endpoint: sim.endpoint)
         let r = try await fx.snapferry(["whoami"])
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         #expect(!r.stdout.contains("DOES NOT MATCH"))

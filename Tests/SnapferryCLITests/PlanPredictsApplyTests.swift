@@ -23,9 +23,8 @@ import Testing
             sources: [.init(name: "orders", cluster: "orders-prod", shareWith: ["dev", "staging"], keepLast: 2),
                       .init(name: "billing", cluster: "billing-prod", shareWith: ["dev"], keepLast: 3)])
         defer { fixture.remove() }
-        let sim = try await SimProcess.start(scenarioPath: fixture.scenarioPath, timeScale: 300)
+        let sim = try await fixture.startSim(timeScale: 300)
         defer { sim.stop() }
-        try fixture.writeFleet(endpoint: sim.endpoint)
 
         var deletions = 0
         for day in 1...7 {

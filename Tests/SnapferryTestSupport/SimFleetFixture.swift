@@ -97,6 +97,13 @@ public struct SimFleetFixture: Sendable {
         try (lines.joined(separator: "\n") + "\n").write(toFile: fleetPath, atomically: true, encoding: .utf8)
     }
 
+    /// Starts `snapferry-sim` with this scenario and writes the fleet file pointing at it; stop it when done.
+    public func startSim(timeScale: Double) async throws -> SimProcess {
+        let sim = try await SimProcess.start(scenarioPath: scenarioPath, timeScale: timeScale)
+        do { try writeFleet(endpoint: sim.endpoint) } catch { sim.stop(); throw error }
+        return sim
+    }
+
     /// The environment a `snapferry` child needs: the prod key, and nothing from the developer's `~/.aws`.
     public var environment: [String: String] {
         ["AWS_ACCESS_KEY_ID": Self.accessKeyId, "AWS_SECRET_ACCESS_KEY": Self.secretAccessKey,

@@ -21,13 +21,23 @@ START_TIMEOUT_SECONDS = 30
 STOP_TIMEOUT_SECONDS = 5
 
 
+def snapferry_binary():
+    """The snapferry binary: `$SNAPFERRY_BIN` (relative to the repo) or the debug build."""
+    return built_binary("SNAPFERRY_BIN", ".build/debug/snapferry")
+
+
 def sim_binary():
     """The snapferry-sim binary: `$SNAPFERRY_SIM_BIN` (relative to the repo) or the debug build."""
-    binary = Path(os.environ.get("SNAPFERRY_SIM_BIN", ".build/debug/snapferry-sim"))
+    return built_binary("SNAPFERRY_SIM_BIN", ".build/debug/snapferry-sim")
+
+
+def built_binary(variable, default):
+    """A built executable: `$variable` (relative to the repo) or `default`; fails the test if it is missing."""
+    binary = Path(os.environ.get(variable, default))
     if not binary.is_absolute():
         binary = REPO / binary
     if not binary.exists():
-        pytest.fail(f"{binary} does not exist: run `swift build --product snapferry-sim` or set SNAPFERRY_SIM_BIN")
+        pytest.fail(f"{binary} does not exist: run `swift build` or set {variable}")
     return binary
 
 

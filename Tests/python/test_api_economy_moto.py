@@ -13,27 +13,16 @@ import subprocess
 import urllib.parse
 import urllib.request
 from collections import Counter
-from pathlib import Path
 
 import boto3
-import pytest
 
-from peers import REPO, moto_peer, moto_reset_auth
+from peers import moto_peer, moto_reset_auth, snapferry_binary
 
 SOURCES = 10
 DAYS = 14
 KEEP = 7
 TARGET_ACCOUNT = "222222222222"
 ALLOW_ALL = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
-
-
-def snapferry_binary():
-    binary = Path(os.environ.get("SNAPFERRY_BIN", ".build/debug/snapferry"))
-    if not binary.is_absolute():
-        binary = REPO / binary
-    if not binary.exists():
-        pytest.fail(f"{binary} does not exist: run `swift build` or set SNAPFERRY_BIN")
-    return binary
 
 
 def recorded_calls(url):

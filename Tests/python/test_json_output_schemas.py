@@ -10,8 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from peers import REPO, sim_peer
-from test_api_economy_moto import snapferry_binary
+from peers import REPO, sim_peer, snapferry_binary
 
 CMK = "arn:aws:kms:eu-west-1:111111111111:key/0f9a8b7c-1111-2222-3333-444455556666"
 SCENARIO = {

@@ -66,8 +66,7 @@ extension RotationEngine {
             var stillActive: [Source] = []
             for source in active {
                 do {
-                    guard let result = observed[source.name] else { continue }
-                    let observation = try result.get()
+                    let observation = try (observed[source.name] ?? .failure(CancellationError())).get()
                     let (plan, actions) = try await passPlan(source, at: now, observation: observation, cache: cache, ledger: ledger)
                     // Blocked is re-judged each pass: what blocked an earlier pass may have cleared.
                     outcomes[source.name]?.failure = plan.blockedReason

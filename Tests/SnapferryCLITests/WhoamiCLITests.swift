@@ -38,4 +38,39 @@ import Testing
         #expect(bad.stdout.contains("SignatureDoesNotMatch"))
         #expect(!bad.stdout.contains(moto.secretAccessKey))
     }
+
+    @Test func whoami_withCredentialProcess_againstMoto_signsWithWhatTheProcessPrints() async throws {
+        let moto = try await MotoServer.shared.environment()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("whoami-process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A helper such as IAM Roles Anywhere's signing helper: prints the credentials as JSON.
+        let helper = dir.appendingPathComponent("signing-helper").path
+        try """
+            #!/bin/sh
+            [ "$1" = "credential-process" ] || { echo "usage: signing-helper credential-process" >&2; exit 2; }
+            echo '{"Version": 1, "AccessKeyId": "\(moto.accessKeyId)", "SecretAccessKey": "\(moto.secretAccessKey)"}'
+            """.write(toFile: helper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helper)
+        let config = dir.appendingPathComponent("config").path
+        try "[profile ops]\ncredential_process = \(helper) credential-process\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let fleet = dir.appendingPathComponent("fleet.yaml").path
+        try """
+            version: 1
+            fleet: test
+            endpoints: { url: "\(moto.endpoint)" }
+            defaults: { region: eu-west-1 }
+            accounts:
+              prod: { id: "\(moto.account)" }
+            sources:
+              - { name: orders, account: prod, cluster: orders-prod, schedule: "0 2 * * *", retention: { keep_last: 3 }, share_with: [] }
+            """.write(toFile: fleet, atomically: true, encoding: .utf8)
+        let env = ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "ops",
+                   "AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
+        let r = try await CommandRunner.snapferry(["whoami", "--config", fleet, "--format", "json"], environment: env)
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.first?["credentials"] as? String == "profile ops (credential_process)")
+        #expect(rows.first?["matches"] as? Bool == true)
+    }
 }

@@ -81,9 +81,13 @@ public struct ProfileCredentialProvider: CredentialProvider {
             .first(where: { profile[$0] != nil }) {
             throw Self.unsupported(profile, feature)
         }
-        if let keys = try staticKeys(profile) { return keys }
-        if profile["credential_process"] != nil { throw Self.unsupported(profile, "credential_process") }
-        return nil
+        // botocore's order: keys in the credentials file, then credential_process, then keys in the config file.
+        let keys = try staticKeys(profile)
+        if let keys, profile.origins["aws_access_key_id"] == files.display(files.credentialsPath) {
+            return keys
+        }
+        if let command = profile["credential_process"] { return ProcessCredentialProvider(command: command, profile: profile.name) }
+        return keys
     }
 
     /// The profile's own static keys, `nil` when it has none, an error when half a pair is set.
@@ -173,7 +177,7 @@ public struct ProfileCredentialProvider: CredentialProvider {
 
     private static func unsupported(_ profile: SharedConfigFiles.Profile, _ feature: String) -> AWSError {
         error("UnsupportedProfile", "profile \"\(profile.name)\" uses \(feature), which snapferry does not support: "
-            + "use aws_access_key_id/aws_secret_access_key, role_arn with source_profile or credential_source, "
+            + "use aws_access_key_id/aws_secret_access_key, credential_process, role_arn with source_profile or credential_source, "
             + "the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables, or an EC2 instance role")
     }
 

@@ -12,6 +12,8 @@ import Testing
         var env: [String: String] = [:]
         var credentials: String? = nil
         var config: String? = nil
+        /// What `@DIR@/proc.sh` (a credential_process) prints, and its exit status.
+        var process: (output: String, status: Int)? = nil
         var testDescription: String { name }
     }
 
@@ -40,7 +42,21 @@ import Testing
         Fixture(name: "a profile with half a key pair is an error", credentials: "[default]\naws_access_key_id = AKIAHALF\n"),
         Fixture(name: "AWS_SHARED_CREDENTIALS_FILE elsewhere", env: ["AWS_SHARED_CREDENTIALS_FILE": "@DIR@/other-credentials"], credentials: keys),
         Fixture(name: "AWS_CONFIG_FILE elsewhere", env: ["AWS_CONFIG_FILE": "@DIR@/other-config", "AWS_PROFILE": "p3"], config: configKeys),
+        Fixture(name: "credential_process in the default profile", config: "[default]\ncredential_process = @DIR@/proc.sh\n",
+                process: (processJSON, 0)),
+        Fixture(name: "credential_process with quoted arguments", config: "[default]\ncredential_process = \"@DIR@/proc.sh\" 'an arg' \"two words\"\n",
+                process: (processJSON, 0)),
+        Fixture(name: "keys in the credentials file win over credential_process", credentials: keys,
+                config: "[default]\ncredential_process = @DIR@/proc.sh\n", process: (processJSON, 0)),
+        Fixture(name: "credential_process wins over keys in the config file", env: ["AWS_PROFILE": "p4"],
+                config: "[profile p4]\naws_access_key_id = AKIAP4CONFIG\naws_secret_access_key = s4\ncredential_process = @DIR@/proc.sh\n",
+                process: (processJSON, 0)),
+        Fixture(name: "a failing credential_process is an error", config: "[default]\ncredential_process = @DIR@/proc.sh\n",
+                process: ("", 3)),
+        Fixture(name: "credential_process with an unknown Version is an error", config: "[default]\ncredential_process = @DIR@/proc.sh\n",
+                process: (#"{"Version": 2, "AccessKeyId": "AKIAPROCESS", "SecretAccessKey": "p"}"#, 0)),
     ]
+    static let processJSON = #"{"Version": 1, "AccessKeyId": "ASIAPROCESS", "SecretAccessKey": "p", "SessionToken": "t", "Expiration": "2099-01-01T00:00:00Z"}"#
 
     @Test(arguments: fixtures)
     func sameAnswerAsBotocore(_ fixture: Fixture) async throws {
@@ -53,7 +69,14 @@ import Testing
         let credentialsPath = env["AWS_SHARED_CREDENTIALS_FILE"] ?? dir.path + "/.aws/credentials"
         let configPath = env["AWS_CONFIG_FILE"] ?? dir.path + "/.aws/config"
         if let credentials = fixture.credentials { try credentials.write(toFile: credentialsPath, atomically: true, encoding: .utf8) }
-        if let config = fixture.config { try config.write(toFile: configPath, atomically: true, encoding: .utf8) }
+        if let config = fixture.config {
+            try config.replacingOccurrences(of: "@DIR@", with: dir.path).write(toFile: configPath, atomically: true, encoding: .utf8)
+        }
+        if let process = fixture.process {
+            let script = dir.appendingPathComponent("proc.sh").path
+            try "#!/bin/sh\ncat <<'JSON'\n\(process.output)\nJSON\nexit \(process.status)\n".write(toFile: script, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        }
 
         let ours: String
         let chain = CredentialChain.cliOrder(environment: env, transport: CapturingTransport(), makeSTS: STSRecorder(expiration: Date()).factory)

@@ -84,8 +84,9 @@ extension RotationEngine {
                     outcomes[source.name]?.unrecorded = plan.unrecorded
                     outcomes[source.name]?.warnings = plan.keyWarnings
                 } catch {
-                    outcomes[source.name]?.failure = Self.describe(error)
-                    outcomes[source.name]?.error = error as? AWSError
+                    outcomes[source.name]?.failure = Task.isCancelled ? "stopped before finishing; the next run resumes" : Self.describe(error)
+                    outcomes[source.name]?.error = Task.isCancelled ? nil : error as? AWSError
+                    outcomes[source.name]?.interrupted = Task.isCancelled
                     events?(.failed(source: source.name, message: Self.describe(error)))
                 }
             }

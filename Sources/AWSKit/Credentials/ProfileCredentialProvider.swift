@@ -71,6 +71,11 @@ public struct ProfileCredentialProvider: CredentialProvider {
     /// `path` is the chain of profile names that led here, for cycle detection.
     private func resolve(_ profile: SharedConfigFiles.Profile, files: SharedConfigFiles,
                          path: [String]) throws -> (any CredentialProvider)? {
+        if profile["mfa_serial"] != nil {
+            throw Self.error("UnsupportedProfile", "profile \"\(profile.name)\" uses mfa_serial, which snapferry does not support: "
+                + "it runs unattended and cannot ask for an MFA code; give the daemon a role without an MFA condition, "
+                + "or a credential_process that obtains the session")
+        }
         if let roleArn = profile["role_arn"] {
             if profile["web_identity_token_file"] != nil {
                 throw Self.unsupported(profile, "web_identity_token_file")

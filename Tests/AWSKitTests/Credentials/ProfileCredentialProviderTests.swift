@@ -181,7 +181,7 @@ import Testing
     @Test(arguments: [
         ("sso_start_url = https://example.awsapps.com/start", "sso_start_url"),
         ("sso_session = corp", "sso_session"),
-        ("credential_process = /usr/bin/get-creds", "credential_process"),
+        ("role_arn = arn:aws:iam::1:role/r\nsource_profile = base\nmfa_serial = arn:aws:iam::1:mfa/me", "mfa_serial"),
         ("role_arn = arn:aws:iam::1:role/r\nweb_identity_token_file = /var/token", "web_identity_token_file"),
     ])
     func unsupportedFeature_errorSaysSo(line: String, feature: String) async {

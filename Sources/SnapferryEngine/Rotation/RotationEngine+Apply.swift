@@ -9,9 +9,9 @@ public struct SourceOutcome: Sendable {
     /// Source name.
     public var source: String
     /// Mutations performed, in order.
-    public var performed: [String] = []
-    /// The same mutations as actions.
     public var performedActions: [RotationAction] = []
+    /// The same, one line each.
+    public var performed: [String] { performedActions.map(\.description) }
     /// Deletions the operator declined.
     public var declined: [String] = []
     /// Why it stopped short, if it did.
@@ -93,7 +93,6 @@ extension RotationEngine {
             let results = await act(work, cache: cache, ledger: ledger, allowDelete: allowDelete)
             var progressed = false
             for result in results {
-                outcomes[result.source]?.performed += result.performed.map(\.description)
                 outcomes[result.source]?.performedActions += result.performed
                 if !result.performed.isEmpty { progressed = true }
                 if let failure = result.failure {

@@ -27,6 +27,13 @@ public struct FleetConfig: Sendable {
     public func account(named name: String) -> Account? { accounts.first { $0.name == name } }
     /// The source with this name.
     public func source(named name: String) -> Source? { sources.first { $0.name == name } }
+    /// Whether snapferry only shares with `account`: no role to assume and no source or target in it,
+    /// so it never acts there and needs no credentials for it.
+    public func isShareOnly(_ account: Account) -> Bool {
+        account.roleArn == nil && !sources.contains { $0.account == account.name } && !targets.contains { $0.account == account.name }
+    }
+    /// The daemon's own account: one without a role that holds a source or target, if any.
+    public var ownAccount: Account? { accounts.first { $0.roleArn == nil && !isShareOnly($0) } }
     /// The targets that refresh from `source`.
     public func targets(of source: String) -> [Target] { targets.filter { $0.source == source } }
 

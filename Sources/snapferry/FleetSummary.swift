@@ -22,9 +22,8 @@ struct FleetSummary: Encodable {
         }
         fleet = config.fleet
         // An account without a role that holds no source or target is only shared with: no credentials needed.
-        let acting = Set(config.sources.map(\.account) + config.targets.map(\.account))
         accounts = config.accounts.map {
-            AccountLine(name: $0.name, id: $0.id, role_arn: $0.roleArn, share_only: $0.roleArn == nil && !acting.contains($0.name))
+            AccountLine(name: $0.name, id: $0.id, role_arn: $0.roleArn, share_only: config.isShareOnly($0))
         }
         sources = config.sources.map { s in
             ScheduleLine(name: s.name, account: s.account, region: s.region, cluster: s.cluster,

@@ -132,14 +132,6 @@ struct PlanJSON: Encodable {
     }
 }
 
-extension ActionRecord {
-    /// The one-line form `plan` and `apply` print.
-    var line: String {
-        func pad(_ s: String) -> String { s + String(repeating: " ", count: max(1, 9 - s.count)) }
-        return "\(pad(action))\(subject)  (\(reason))"
-    }
-}
-
 /// `snapferry apply`: does what `plan` shows and waits for it.
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

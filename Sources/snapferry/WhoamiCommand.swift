@@ -30,12 +30,11 @@ struct WhoamiCommand: AsyncParsableCommand {
         defer { Task { try? await transport.shutdown() } }
         let aws = try LiveFleetAWS(config: config, environment: ProcessInfo.processInfo.environment, transport: transport)
         var rows: [Row] = []
-        let acting = Set(config.sources.map(\.account) + config.targets.map(\.account))
         for account in config.accounts {
             let region = account.region ?? config.defaults.region
             var row = Row(account: account.name, configured_id: account.id, region: region, credentials: "",
                           matches: false)
-            if account.roleArn == nil && !acting.contains(account.name) {
+            if config.isShareOnly(account) {
                 row.credentials = "none needed"
                 row.role = "share-only"
                 rows.append(row)

@@ -57,8 +57,7 @@ public final class LiveFleetAWS: FleetAWS {
         let defaultRegion = config.defaults.region
         // The daemon's own identity: the account without a role that holds a source or target
         // (its budget is that account's, not a separate "default" one).
-        let acting = Set(config.sources.map(\.account) + config.targets.map(\.account))
-        let ownAccount = config.accounts.first { $0.roleArn == nil && acting.contains($0.name) }?.id
+        let ownAccount = config.ownAccount?.id
         let stsFactory: @Sendable (any CredentialProvider) -> any STSAPI = { creds in
             STSClient(client: AWSClient(account: ownAccount, region: defaultRegion, credentials: creds, transport: transport,
                                         endpoints: endpoints, retry: retry, retryMode: retryMode, rateLimiters: rateLimiters,

@@ -29,23 +29,8 @@ public enum RotationAction: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// One line for `plan`.
-    public var description: String {
-        switch self {
-        case let .createSnapshot(id, cluster, _, _): return "create   \(id)  (snapshot of \(cluster))"
-        case let .copyAutomated(from, id, _, _, _): return "copy     \(id)  (from automated \(from))"
-        case let .copyForSharing(from, id, key, _, _): return "copy     \(id)  (shareable copy of \(from) under \(key))"
-        case let .share(id, add, remove):
-            var parts: [String] = []
-            if !add.isEmpty { parts.append("share with \(add.joined(separator: ", "))") }
-            if !remove.isEmpty { parts.append("unshare \(remove.joined(separator: ", "))") }
-            return "\(add.isEmpty ? "unshare " : "share   ") \(id)  (\(parts.joined(separator: "; ")))"
-        case let .delete(id, reason): return "delete   \(id)  (\(reason))"
-        case let .forget(id): return "forget   \(id)  (no longer exists in AWS; dropping the state record)"
-        case let .wait(why): return "wait     \(why)"
-        case let .blocked(why): return "BLOCKED  \(why)"
-        }
-    }
+    /// One line for `plan` and `apply`, as `ActionRecord.line`.
+    public var description: String { record.line }
 }
 
 /// The planner's answer for one source.
@@ -129,4 +114,10 @@ public struct ActionRecord: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey { case action, subject, reason, from, kmsKey = "kms_key", add, remove }
+
+    /// `create   snapferry-…  (reason)`: the one-line form `plan` and `apply` print.
+    public var line: String {
+        let padded = action + String(repeating: " ", count: max(1, 9 - action.count))
+        return subject.isEmpty ? padded + reason : "\(padded)\(subject)  (\(reason))"
+    }
 }

@@ -3,13 +3,15 @@ import Foundation
 extension AWSClient {
     /// An AWS Query call (RDS, STS): returns the `<ActionResult>` element (or the
     /// response root for operations without one, such as AddTagsToResource).
-    public func query(_ service: AWSService, action: String, _ params: QueryParameters) async throws -> XMLNode {
+    /// `signed: false` for operations AWS accepts without a signature (AssumeRoleWithWebIdentity).
+    public func query(_ service: AWSService, action: String, _ params: QueryParameters, signed: Bool = true) async throws -> XMLNode {
         guard case .query(let version, _) = service.wireProtocol else {
             preconditionFailure("\(service.id) is not a Query service")
         }
         let body = Data(params.formEncoded(action: action, version: version).utf8)
         return try await send(service, operation: action, body: body,
-                              headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")]) { response in
+                              headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")],
+                              signed: signed) { response in
             let root: XMLNode
             do {
                 root = try XMLNode.parse(response.body)

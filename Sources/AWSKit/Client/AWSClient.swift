@@ -42,8 +42,9 @@ public final class AWSClient: Sendable {
 
     /// Sends one operation with retries and decodes the successful (2xx) response; a body that
     /// cannot be decoded (truncated, malformed) fails the attempt and is retried like a 5xx.
+    /// `signed: false` sends the request without credentials (AssumeRoleWithWebIdentity, whose token is the proof).
     func send<T: Sendable>(_ service: AWSService, operation: String, body: Data, headers: [(name: String, value: String)],
-                           decode: @escaping @Sendable (HTTPResponse) throws -> T) async throws -> T {
+                           signed: Bool = true, decode: @escaping @Sendable (HTTPResponse) throws -> T) async throws -> T {
         guard let url = endpoints.endpoint(for: service, region: region) else {
             throw AWSError(kind: .transport, service: service.id, operation: operation, code: "",
                            message: "no endpoint for \(service.id) in \(region); check AWS_ENDPOINT_URL and the fleet file's endpoints")
@@ -62,7 +63,8 @@ public final class AWSClient: Sendable {
         }
         let mutating = Self.isMutating(operation)
         return try await withRetries(policy: policy, quota: quota, adaptive: adaptive, clock: clock, onRetry: notice) { attempt in
-            let response = try await self.attempt(service, operation: operation, url: url, body: body, headers: headers, attempt: attempt)
+            let response = try await self.attempt(service, operation: operation, url: url, body: body, headers: headers,
+                                                  signed: signed, attempt: attempt)
             do {
                 return try decode(response)
             } catch var error as AWSError where mutating && error.kind == .malformedResponse {
@@ -74,25 +76,28 @@ public final class AWSClient: Sendable {
     }
 
     private func attempt(_ service: AWSService, operation: String, url: URL, body: Data,
-                         headers: [(name: String, value: String)], attempt: Int) async throws -> HTTPResponse {
+                         headers: [(name: String, value: String)], signed: Bool, attempt: Int) async throws -> HTTPResponse {
         if let rateLimiters {
             try await rateLimiters.acquire(for: RateLimitKey(account: account ?? "default", region: region, service: service.id))
         }
-        let credential: AWSCredential
-        do {
-            credential = try await credentials.credential(logger: logger).credential
-        } catch var error as AWSError {
-            if error.operation.isEmpty { error.operation = operation }
-            error.whileResolvingCredentials = true
-            throw error
-        }
-        let signer = SigV4Signer(credential: credential, region: region, service: service.signingName)
         var requestHeaders = headers
         requestHeaders.append((name: "User-Agent", value: "snapferry/\(Self.version)"))
         if attempt > 1 { requestHeaders.append((name: "amz-sdk-request", value: "attempt=\(attempt); max=\(policy.maxAttempts)")) }
-        let signed = signer.signHeaders(SigV4Request(method: "POST", url: url, headers: requestHeaders, payload: .bytes(body)),
-                                        date: now())
-        let request = HTTPRequest(method: "POST", url: url, headers: signed, body: body)
+        var sentHeaders = requestHeaders
+        if signed {
+            let credential: AWSCredential
+            do {
+                credential = try await credentials.credential(logger: logger).credential
+            } catch var error as AWSError {
+                if error.operation.isEmpty { error.operation = operation }
+                error.whileResolvingCredentials = true
+                throw error
+            }
+            let signer = SigV4Signer(credential: credential, region: region, service: service.signingName)
+            sentHeaders = signer.signHeaders(SigV4Request(method: "POST", url: url, headers: requestHeaders, payload: .bytes(body)),
+                                             date: now())
+        }
+        let request = HTTPRequest(method: "POST", url: url, headers: sentHeaders, body: body)
         let started = ContinuousClock.now
         do {
             let response = try await transport.execute(request, timeout: timeout, logger: logger)

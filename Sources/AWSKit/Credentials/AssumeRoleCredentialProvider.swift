@@ -4,7 +4,8 @@ import Logging
 
 /// Temporary credentials from `sts:AssumeRole`, signed with a base provider's credentials.
 ///
-/// When the base credentials are themselves an assumed-role session, this is role
+/// When the base credentials are themselves a role session (made here, or session keys from
+/// the environment or a profile that GetCallerIdentity shows as `assumed-role`), this is role
 /// chaining and AWS caps the session at one hour, so a longer `durationSeconds` is
 /// lowered to 3600 (asking for more fails the whole call).
 /// See https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining
@@ -64,6 +65,15 @@ public struct AssumeRoleCredentialProvider: CredentialProvider {
         return cleaned.count >= 2 ? cleaned : "snapferry"
     }
 
+    /// Whether `credential` is a role session, so that assuming a role with it is chaining. Known for
+    /// sessions this process made; session keys from the environment, a profile or a process are asked
+    /// about with GetCallerIdentity (one call, only when more than an hour is requested).
+    static func isRoleSession(_ credential: ExpiringCredential, sts: any STSAPI) async throws -> Bool {
+        if credential.assumedRoleArn != nil { return true }
+        guard credential.credential.sessionToken != nil else { return false }
+        return try await sts.getCallerIdentity().arn.contains(":assumed-role/")
+    }
+
     /// Assumes the role. Throws the STS error (with its hint) when AWS refuses, or a
     /// `.credentials` error when the base provider has no credentials.
     public func credential(logger: Logger) async throws -> ExpiringCredential {
@@ -83,13 +93,14 @@ public struct AssumeRoleCredentialProvider: CredentialProvider {
                                            "role \(roleArn) needs base credentials, but \(error.message)")
             }
             via = baseCredential.source
-            if baseCredential.isAssumedRoleSession, let requested = duration, requested > Self.chainedSessionLimit {
+            sts = makeSTS(StaticCredentialProvider(baseCredential.credential, source: baseCredential.source))
+            if let requested = duration, requested > Self.chainedSessionLimit,
+               try await Self.isRoleSession(baseCredential, sts: sts) {
                 logger.notice("role chaining: session length lowered to one hour", metadata: [
                     "role": "\(roleArn)", "requestedSeconds": "\(requested)",
                 ])
                 duration = Self.chainedSessionLimit
             }
-            sts = makeSTS(StaticCredentialProvider(baseCredential.credential, source: baseCredential.source))
         }
         let assumed = try await sts.assumeRole(roleArn: roleArn, sessionName: sessionName,
                                                externalId: externalId, durationSeconds: duration)

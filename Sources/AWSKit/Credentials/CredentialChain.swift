@@ -24,9 +24,11 @@ public struct CredentialChain: CredentialProvider {
     /// Creates a chain over `links`.
     public init(_ links: [Link]) { self.links = links }
 
-    /// The AWS CLI's order: environment variables, then the profile in the shared files,
-    /// then the EC2 instance role (unless `AWS_EC2_METADATA_DISABLED=true`), behind a
-    /// cache with botocore's advisory and mandatory refresh windows.
+    /// The AWS CLI's order: environment variables, then the profile in the shared files (a role,
+    /// web identity, IAM Identity Center, keys, credential_process), then container credentials
+    /// (when `AWS_CONTAINER_CREDENTIALS_*_URI` is set), then the EC2 instance role (unless
+    /// `AWS_EC2_METADATA_DISABLED=true`), behind a cache with botocore's advisory and mandatory
+    /// refresh windows.
     public static func awsCLIDefault(
         environment: [String: String], transport: any HTTPTransport,
         makeSTS: @escaping @Sendable (any CredentialProvider) -> any STSAPI,
@@ -49,6 +51,8 @@ public struct CredentialChain: CredentialProvider {
             Link("shared files", ProfileCredentialProvider(environment: environment, transport: transport,
                                                            makeSTS: makeSTS, readFile: readFile, now: now)),
         ]
+        let container = ContainerCredentialProvider(environment: environment, transport: transport, readFile: readFile)
+        if container.isConfigured { links.append(Link("container credentials", container)) }
         let imds = IMDSCredentialProvider(transport: transport, environment: environment, now: now)
         if !imds.isDisabled { links.append(Link("EC2 instance metadata", imds)) }
         return CredentialChain(links)
@@ -76,6 +80,7 @@ public struct CredentialChain: CredentialProvider {
         throw AWSError.credentials("chain", code: "NoCredentials",
             "no AWS credentials found. Tried: " + (tried.isEmpty ? "nothing" : tried.joined(separator: "; "))
             + ". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a profile in "
-            + "~/.aws/credentials or ~/.aws/config, or run on EC2 with an instance role")
+            + "~/.aws/credentials or ~/.aws/config, or AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, or run on EC2 "
+            + "with an instance role")
     }
 }

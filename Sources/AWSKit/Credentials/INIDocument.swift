@@ -6,8 +6,8 @@ import Foundation
 /// (keys lower-cased, both sides trimmed); whole-line comments start with `#` or
 /// `;`, and a `#`/`;` preceded by whitespace starts an inline comment; a key seen
 /// twice in a section (or a section seen twice) keeps the later value; indented
-/// lines under a key with an empty value are nested settings (e.g. `s3 =`) and
-/// are skipped. Errors name the line but never echo it (it may hold a secret).
+/// lines under a key with an empty value are nested settings (e.g. `rds =` in a
+/// `[services NAME]` section) and are kept as `rds.endpoint_url`. Errors name the line but never echo it (it may hold a secret).
 public struct INIDocument: Sendable, Hashable {
     /// Section name (as written between the brackets, trimmed) to its settings.
     public var sections: [String: [String: String]]
@@ -34,7 +34,14 @@ public struct INIDocument: Sendable, Hashable {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             let indented = raw.first.map { $0 == " " || $0 == "\t" } ?? false
-            if indented, nestedUnder != nil { continue }
+            if indented, let parent = nestedUnder, let current {
+                if let equals = line.firstIndex(of: "=") {
+                    let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+                    sections[current, default: [:]]["\(parent).\(key)"] =
+                        Self.stripComment(String(line[line.index(after: equals)...]), atStart: false)
+                }
+                continue
+            }
             nestedUnder = nil
             if line.hasPrefix("[") {
                 guard let close = line.firstIndex(of: "]") else {

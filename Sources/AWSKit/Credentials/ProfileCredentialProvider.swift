@@ -7,9 +7,11 @@ import Logging
 /// The profile is `AWS_PROFILE`, else `default`. Supported: static keys
 /// (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`), and
 /// `role_arn` with either `source_profile` (followed recursively; cycles are an
-/// error) or `credential_source` (`Environment`, `Ec2InstanceMetadata`), plus
-/// `external_id`, `role_session_name` and `duration_seconds`. SSO, web identity and
-/// `credential_process` profiles are refused with an error that says so.
+/// error) or `credential_source` (`Environment`, `Ec2InstanceMetadata`, `EcsContainer`), plus
+/// `external_id`, `role_session_name` and `duration_seconds`; `web_identity_token_file`
+/// (and the `AWS_WEB_IDENTITY_TOKEN_FILE`/`AWS_ROLE_ARN` variables); IAM Identity Center
+/// (`sso_*`, `sso_session`) through the token cache; `credential_process`. The order among
+/// them is botocore's. `mfa_serial` on a role is refused: nobody is there to type a code.
 ///
 /// The files are read on every call, so edits apply at the next refresh.
 public struct ProfileCredentialProvider: CredentialProvider {
@@ -51,48 +53,68 @@ public struct ProfileCredentialProvider: CredentialProvider {
     /// The provider the profile describes, without calling it (no I/O but reading the files).
     public func resolvedProvider() throws -> any CredentialProvider {
         let files = try SharedConfigFiles(environment: environment, readFile: readFile)
-        guard let profile = files.profile(named: profileName) else {
-            if let namedBy {
-                throw Self.error("ProfileNotFound",
-                    "profile \"\(profileName)\" (\(namedBy)) is not in \(files.searchedFiles): add "
-                    + "[\(profileName)] to the credentials file or [profile \(profileName)] to the config file, "
-                    + "or unset AWS_PROFILE")
-            }
+        let profile = files.profile(named: profileName)
+        if profile == nil, let namedBy {
+            throw Self.error("ProfileNotFound",
+                "profile \"\(profileName)\" (\(namedBy)) is not in \(files.searchedFiles): add "
+                + "[\(profileName)] to the credentials file or [profile \(profileName)] to the config file, "
+                + "or unset AWS_PROFILE")
+        }
+        if let profile, profile["role_arn"] != nil, profile["web_identity_token_file"] == nil {
+            return try assumeRole(profile["role_arn"]!, profile: profile, files: files, path: [profileName])
+        }
+        // Web identity may come from the variables alone, with no profile at all.
+        if let web = try WebIdentityCredentialProvider.configured(environment: environment, profile: profile,
+                                                                  makeSTS: unsignedSTS, readFile: readFile) {
+            return web
+        }
+        guard let profile else {
             throw AWSError.credentialsNotFound("profile", "no [default] profile in \(files.searchedFiles)")
         }
-        guard let provider = try resolve(profile, files: files, path: [profileName]) else {
+        guard let provider = try profileProviders(profile, files: files) else {
             throw AWSError.credentialsNotFound("profile",
                 "profile \"\(profileName)\" in \(files.searchedFiles) has no aws_access_key_id or role_arn")
         }
         return provider
     }
 
-    /// The provider for `profile`, or `nil` when it configures no credentials at all.
-    /// `path` is the chain of profile names that led here, for cycle detection.
-    private func resolve(_ profile: SharedConfigFiles.Profile, files: SharedConfigFiles,
-                         path: [String]) throws -> (any CredentialProvider)? {
-        if profile["mfa_serial"] != nil {
-            throw Self.error("UnsupportedProfile", "profile \"\(profile.name)\" uses mfa_serial, which snapferry does not support: "
-                + "it runs unattended and cannot ask for an MFA code; give the daemon a role without an MFA condition, "
-                + "or a credential_process that obtains the session")
+    /// An STS client for unsigned calls (web identity): built over credentials it never uses.
+    private var unsignedSTS: @Sendable () -> any STSAPI {
+        let makeSTS = self.makeSTS
+        return { makeSTS(UnsignedCallsOnly()) }
+    }
+
+    /// botocore's providers after AssumeRole, in its order: web identity (from the profile's keys only, for
+    /// a source profile), IAM Identity Center, keys in the credentials file, credential_process, keys in the
+    /// config file. `nil` when the profile configures none of them.
+    private func profileProviders(_ profile: SharedConfigFiles.Profile, files: SharedConfigFiles,
+                                  webIdentityFromProfile: Bool = false) throws -> (any CredentialProvider)? {
+        if webIdentityFromProfile,
+           let web = try WebIdentityCredentialProvider.configured(environment: [:], profile: profile,
+                                                                  makeSTS: unsignedSTS, readFile: readFile) {
+            return web
         }
-        if let roleArn = profile["role_arn"] {
-            if profile["web_identity_token_file"] != nil {
-                throw Self.unsupported(profile, "web_identity_token_file")
-            }
-            return try assumeRole(roleArn, profile: profile, files: files, path: path)
+        if let sso = try SSOCredentialProvider.configured(profile, files: files, environment: environment,
+                                                          transport: transport, readFile: readFile, now: now) {
+            return sso
         }
-        if let feature = ["sso_session", "sso_start_url", "sso_account_id", "sso_role_name", "web_identity_token_file"]
-            .first(where: { profile[$0] != nil }) {
-            throw Self.unsupported(profile, feature)
-        }
-        // botocore's order: keys in the credentials file, then credential_process, then keys in the config file.
         let keys = try staticKeys(profile)
         if let keys, profile.origins["aws_access_key_id"] == files.display(files.credentialsPath) {
             return keys
         }
         if let command = profile["credential_process"] { return ProcessCredentialProvider(command: command, profile: profile.name) }
         return keys
+    }
+
+    /// A `source_profile`: its own credentials when it has keys or no role to assume with them
+    /// (botocore's rule; a role with `web_identity_token_file` is web identity), else its role.
+    private func resolveSource(_ profile: SharedConfigFiles.Profile, files: SharedConfigFiles,
+                               path: [String]) throws -> (any CredentialProvider)? {
+        let hasKeys = profile["aws_access_key_id"] != nil || profile["aws_secret_access_key"] != nil
+        if hasKeys || profile["role_arn"] == nil || profile["web_identity_token_file"] != nil {
+            return try profileProviders(profile, files: files, webIdentityFromProfile: true)
+        }
+        return try assumeRole(profile["role_arn"]!, profile: profile, files: files, path: path)
     }
 
     /// The profile's own static keys, `nil` when it has none, an error when half a pair is set.
@@ -117,6 +139,11 @@ public struct ProfileCredentialProvider: CredentialProvider {
     private func assumeRole(_ roleArn: String, profile: SharedConfigFiles.Profile, files: SharedConfigFiles,
                             path: [String]) throws -> AssumeRoleCredentialProvider {
         let name = profile.name
+        if profile["mfa_serial"] != nil {
+            throw Self.error("UnsupportedProfile", "profile \"\(name)\" assumes its role with mfa_serial, which snapferry does not "
+                + "support: it runs unattended and cannot ask for an MFA code; give the daemon a role without an MFA condition, "
+                + "or a credential_process that obtains the session")
+        }
         let base: any CredentialProvider
         switch (profile["source_profile"], profile["credential_source"]) {
         case (_?, _?):
@@ -158,7 +185,7 @@ public struct ProfileCredentialProvider: CredentialProvider {
             throw Self.error("ProfileNotFound", "profile \"\(profile.name)\" names source_profile \"\(source)\", "
                 + "which is not in \(files.searchedFiles)")
         }
-        guard let provider = try resolve(next, files: files, path: path + [source]) else {
+        guard let provider = try resolveSource(next, files: files, path: path + [source]) else {
             throw Self.error("InvalidProfile", "source profile \"\(source)\" (used by \"\(profile.name)\") has no "
                 + "aws_access_key_id/aws_secret_access_key or role_arn")
         }
@@ -172,18 +199,11 @@ public struct ProfileCredentialProvider: CredentialProvider {
         case "Ec2InstanceMetadata":
             return IMDSCredentialProvider(transport: transport, environment: environment, now: now)
         case "EcsContainer":
-            throw Self.error("UnsupportedProfile", "profile \"\(name)\": credential_source EcsContainer is not "
-                + "supported by snapferry: use Environment or Ec2InstanceMetadata")
+            return ContainerCredentialProvider(environment: environment, transport: transport, readFile: readFile)
         default:
             throw Self.error("InvalidProfile", "profile \"\(name)\": unknown credential_source \"\(source)\": "
-                + "use Environment or Ec2InstanceMetadata")
+                + "use Environment, Ec2InstanceMetadata or EcsContainer")
         }
-    }
-
-    private static func unsupported(_ profile: SharedConfigFiles.Profile, _ feature: String) -> AWSError {
-        error("UnsupportedProfile", "profile \"\(profile.name)\" uses \(feature), which snapferry does not support: "
-            + "use aws_access_key_id/aws_secret_access_key, credential_process, role_arn with source_profile or credential_source, "
-            + "the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables, or an EC2 instance role")
     }
 
     private static func error(_ code: String, _ message: String) -> AWSError {

@@ -27,7 +27,8 @@ public struct SharedConfigFiles: Sendable {
     public let credentialsPath: String?
     /// Path of the config file, if one could be determined.
     public let configPath: String?
-    private let home: String?
+    /// The home directory the default paths are under.
+    let home: String?
     private let credentials: INIDocument?
     private let config: INIDocument?
 
@@ -83,6 +84,17 @@ public struct SharedConfigFiles: Sendable {
             for (key, value) in section { settings[key] = value; origins[key] = display(credentialsPath) }
         }
         return found ? Profile(name: name, settings: settings, origins: origins) : nil
+    }
+
+    /// An `[sso-session NAME]` section of the config file.
+    func ssoSession(named name: String) -> [String: String]? { configSection("sso-session \(name)") }
+
+    /// A `[services NAME]` section of the config file (nested keys as `rds.endpoint_url`).
+    func services(named name: String) -> [String: String]? { configSection("services \(name)") }
+
+    private func configSection(_ header: String) -> [String: String]? {
+        guard let config, let key = Self.normalizedKey(header, in: config) else { return nil }
+        return config.sections[key]
     }
 
     /// The files searched, for error messages: `~/.aws/credentials, ~/.aws/config`.

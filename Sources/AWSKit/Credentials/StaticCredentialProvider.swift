@@ -18,3 +18,14 @@ public struct StaticCredentialProvider: CredentialProvider {
         ExpiringCredential(credential: credential, expiration: nil, source: source)
     }
 }
+
+/// Stands in where a client needs a provider but only sends unsigned calls (AssumeRoleWithWebIdentity);
+/// asked for credentials, it says so.
+public struct UnsignedCallsOnly: CredentialProvider {
+    /// Creates the stand-in.
+    public init() {}
+
+    public func credential(logger: Logger) async throws -> ExpiringCredential {
+        throw AWSError.credentials("unsigned", code: "NoCredentials", "this client only sends unsigned calls")
+    }
+}

@@ -33,4 +33,16 @@ public protocol STSAPI: Sendable {
     func assumeRole(roleArn: String, sessionName: String, externalId: String?, durationSeconds: Int?) async throws -> AssumedRoleCredentials
     /// GetCallerIdentity.
     func getCallerIdentity() async throws -> CallerIdentity
+    /// AssumeRoleWithWebIdentity: sent unsigned, the token is the proof.
+    func assumeRoleWithWebIdentity(roleArn: String, sessionName: String, webIdentityToken: String,
+                                   durationSeconds: Int?) async throws -> AssumedRoleCredentials
+}
+
+extension STSAPI {
+    /// Clients that only stand in for AssumeRole (simulator, test recorders) do not offer web identity.
+    public func assumeRoleWithWebIdentity(roleArn: String, sessionName: String, webIdentityToken: String,
+                                          durationSeconds: Int?) async throws -> AssumedRoleCredentials {
+        throw AWSError(kind: .credentials, service: "sts", operation: "AssumeRoleWithWebIdentity", code: "NotSupported",
+                       message: "this STS client does not offer AssumeRoleWithWebIdentity")
+    }
 }

@@ -16,11 +16,26 @@ public struct STSClient: STSAPI {
         p.set("RoleSessionName", sessionName)
         p.set("ExternalId", externalId)
         p.set("DurationSeconds", durationSeconds)
-        let result = try await client.query(.sts, action: "AssumeRole", p)
+        return try Self.assumed(try await client.query(.sts, action: "AssumeRole", p), action: "AssumeRole", roleArn: roleArn)
+    }
+
+    /// AssumeRoleWithWebIdentity, unsigned as botocore's model says (`authtype: none`).
+    public func assumeRoleWithWebIdentity(roleArn: String, sessionName: String, webIdentityToken: String,
+                                          durationSeconds: Int?) async throws -> AssumedRoleCredentials {
+        var p = QueryParameters()
+        p.set("RoleArn", roleArn)
+        p.set("RoleSessionName", sessionName)
+        p.set("WebIdentityToken", webIdentityToken)
+        p.set("DurationSeconds", durationSeconds)
+        let result = try await client.query(.sts, action: "AssumeRoleWithWebIdentity", p, signed: false)
+        return try Self.assumed(result, action: "AssumeRoleWithWebIdentity", roleArn: roleArn)
+    }
+
+    private static func assumed(_ result: XMLNode, action: String, roleArn: String) throws -> AssumedRoleCredentials {
         guard let c = result.child("Credentials"), let key = c.string("AccessKeyId"), let secret = c.string("SecretAccessKey"),
               let expiration = c.string("Expiration").flatMap(AWSTimestamp.parse) else {
-            throw AWSError(kind: .malformedResponse, service: "sts", operation: "AssumeRole", code: "",
-                           message: "AssumeRole answer has no complete <Credentials>")
+            throw AWSError(kind: .malformedResponse, service: "sts", operation: action, code: "",
+                           message: "\(action) answer has no complete <Credentials>")
         }
         return AssumedRoleCredentials(
             credential: AWSCredential(accessKeyId: key, secretAccessKey: secret, sessionToken: c.string("SessionToken")),

@@ -42,7 +42,7 @@ public final class LiveFleetAWS: FleetAWS {
         self.transport = transport
         self.clock = clock
         self.observer = observer
-        let endpoints = EndpointResolver(environment: environment, configURL: config.endpoints.url,
+        let endpoints = EndpointResolver.withProfile(environment: environment, configURL: config.endpoints.url,
                                          configServices: config.endpoints.services)
         self.endpoints = endpoints
         let limit = try RateLimit(requestsPerSecond: config.defaults.limits.apiRate, burst: config.defaults.limits.apiBurst)

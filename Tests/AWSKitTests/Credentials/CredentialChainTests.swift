@@ -45,8 +45,8 @@ import Testing
             credentials chain: no credentials: no AWS credentials found. Tried: environment (AWS_ACCESS_KEY_ID is not set); \
             shared files (no [default] profile in ~/.aws/credentials, ~/.aws/config); EC2 instance metadata (no instance \
             metadata service at http://169.254.169.254 (no answer within 1 s): not on EC2?). Set AWS_ACCESS_KEY_ID and \
-            AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a profile in ~/.aws/credentials or ~/.aws/config, or run on \
-            EC2 with an instance role
+            AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a profile in ~/.aws/credentials or ~/.aws/config, or \
+            AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, or run on EC2 with an instance role
             """)
     }
 

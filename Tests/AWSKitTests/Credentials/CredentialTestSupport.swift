@@ -38,6 +38,23 @@ actor STSRecorder {
     private(set) var calls: [AssumeRoleCall] = []
     let expiration: Date
     var failure: AWSError?
+    /// What GetCallerIdentity answers for the base credentials, by access key id (default: an IAM user).
+    var identities: [String: String] = [:]
+    private(set) var identityCalls = 0
+    /// Web identity tokens seen, in order.
+    private(set) var webIdentityTokens: [String] = []
+
+    func setIdentity(_ arn: String, forAccessKey key: String) { identities[key] = arn }
+
+    func identity(of key: String) -> String {
+        identityCalls += 1
+        return identities[key] ?? "arn:aws:iam::111122223333:user/test"
+    }
+
+    func recordWebIdentity(_ call: AssumeRoleCall, token: String) throws -> AssumedRoleCredentials {
+        webIdentityTokens.append(token)
+        return try record(call)
+    }
 
     init(expiration: Date) { self.expiration = expiration }
 
@@ -73,7 +90,16 @@ struct StubSTS: STSAPI {
     }
 
     func getCallerIdentity() async throws -> CallerIdentity {
-        CallerIdentity(account: "111122223333", arn: "arn:aws:iam::111122223333:user/test", userId: "AIDATEST")
+        let signer = try await base.credential(logger: quietLogger)
+        return CallerIdentity(account: "111122223333", arn: await recorder.identity(of: signer.credential.accessKeyId), userId: "AIDATEST")
+    }
+
+    func assumeRoleWithWebIdentity(roleArn: String, sessionName: String, webIdentityToken: String,
+                                   durationSeconds: Int?) async throws -> AssumedRoleCredentials {
+        // Unsigned: the base is never asked.
+        try await recorder.recordWebIdentity(AssumeRoleCall(roleArn: roleArn, sessionName: sessionName, externalId: nil,
+                                                            durationSeconds: durationSeconds, baseAccessKeyId: "unsigned"),
+                                             token: webIdentityToken)
     }
 }
 

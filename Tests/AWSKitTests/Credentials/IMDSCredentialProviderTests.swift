@@ -60,13 +60,45 @@ import Testing
         #expect(error?.message == "this EC2 instance has no IAM role attached (http://169.254.169.254)")
     }
 
-    @Test func alreadyExpiredCredentials_pointAtTheHostClock() async {
+    @Test func alreadyExpiredCredentials_areExtended_asBotocoreDoes() async throws {
+        // botocore: at or within (15 min + jitter) of expiry, use them for that long from now.
+        let credential = try await IMDSCredentialProvider(transport: IMDSStub(expiration: "2024-12-31T23:00:00Z"),
+                                                          environment: [:], now: now, jitter: { 300 })
+            .credential(logger: quietLogger)
+        #expect(credential.credential.accessKeyId == "ASIAIMDSEXAMPLE1")
+        #expect(credential.expiration == Date(timeIntervalSince1970: 1_735_689_600 + 1200))
+    }
+
+    @Test(arguments: [403, 404, 405])
+    func tokenRefused_fallsBackToIMDSv1(status: Int) async throws {
+        let stub = IMDSStub(tokenStatus: status)
+        let credential = try await IMDSCredentialProvider(transport: stub, environment: [:], now: now).credential(logger: quietLogger)
+        #expect(credential.credential.accessKeyId == "ASIAIMDSEXAMPLE1")
+        #expect(credential.source == "EC2 instance role snapferry-host (IMDSv1)")
+        #expect(await stub.requests.map(\.method) == ["PUT", "GET", "GET"])
+    }
+
+    @Test func tokenRefused_withV1Disabled_isNotFoundAndSendsNoGet() async {
+        let stub = IMDSStub(tokenStatus: 403)
         let error = await awsError {
-            try await IMDSCredentialProvider(transport: IMDSStub(expiration: "2024-12-31T23:00:00Z"), environment: [:], now: now)
+            try await IMDSCredentialProvider(transport: stub, environment: ["AWS_EC2_METADATA_V1_DISABLED": "true"], now: now)
                 .credential(logger: quietLogger)
         }
-        #expect(error?.code == "IMDSFailed")
-        #expect(error?.message.contains("check the host clock") == true)
+        #expect(error?.isCredentialsNotFound == true)
+        #expect(error?.message.contains("AWS_EC2_METADATA_V1_DISABLED=true forbids IMDSv1") == true)
+        #expect(await stub.requests.map(\.method) == ["PUT"])
+    }
+
+    @Test func timeoutAndAttempts_comeFromTheEnvironment() async {
+        let stub = IMDSStub(reachable: false)
+        _ = await awsError {
+            try await IMDSCredentialProvider(transport: stub, environment: ["AWS_METADATA_SERVICE_TIMEOUT": "2.5",
+                                                                            "AWS_METADATA_SERVICE_NUM_ATTEMPTS": "3"], now: now)
+                .credential(logger: quietLogger)
+        }
+        // The token request times out (then IMDSv1, as botocore), and the role GET is tried three times.
+        #expect(await stub.requests.map(\.method) == ["PUT", "GET", "GET", "GET"])
+        #expect(await stub.requests.allSatisfy { $0.timeout == .milliseconds(2500) })
     }
 
     @Test func stubRejectsGetsWithoutTheToken() async throws {

@@ -16,10 +16,13 @@ actor IMDSStub: HTTPTransport {
     var role: String?
     var expiration: String
     var reachable: Bool
+    /// When set, the token request gets this status and GETs need no token (an IMDSv1-only instance).
+    var tokenStatus: Int?
     private let token = "imds-session-token-1"
 
-    init(role: String? = "snapferry-host", expiration: String = "2025-01-01T06:00:00Z", reachable: Bool = true) {
-        self.role = role; self.expiration = expiration; self.reachable = reachable
+    init(role: String? = "snapferry-host", expiration: String = "2025-01-01T06:00:00Z", reachable: Bool = true,
+         tokenStatus: Int? = nil) {
+        self.role = role; self.expiration = expiration; self.reachable = reachable; self.tokenStatus = tokenStatus
     }
 
     func execute(_ request: HTTPRequest, timeout: Duration, logger: Logger) async throws -> HTTPResponse {
@@ -33,11 +36,12 @@ actor IMDSStub: HTTPTransport {
         }
         let path = request.url.path
         if request.method == "PUT", path == "/latest/api/token" {
+            if let tokenStatus { return HTTPResponse(status: tokenStatus) }
             guard header("X-aws-ec2-metadata-token-ttl-seconds") == "21600" else { return HTTPResponse(status: 400) }
             return HTTPResponse(status: 200, body: Data(token.utf8))
         }
         guard request.method == "GET" else { return HTTPResponse(status: 405) }
-        guard header("X-aws-ec2-metadata-token") == token else { return HTTPResponse(status: 401) }
+        guard tokenStatus != nil || header("X-aws-ec2-metadata-token") == token else { return HTTPResponse(status: 401) }
         let base = "/latest/meta-data/iam/security-credentials"
         guard let role else { return HTTPResponse(status: 404) }
         switch path {

@@ -40,7 +40,7 @@ import Testing
         #expect(document.sections["x"] == ["aws_access_key_id": "K"])
     }
 
-    @Test func nestedSettingsUnderAnEmptyKey_areSkipped() throws {
+    @Test func nestedSettingsUnderAnEmptyKey_areKeptUnderTheirParent() throws {
         let text = """
             [profile dev]
             s3 =
@@ -49,7 +49,8 @@ import Testing
             region = us-east-1
             """
         let document = try INIDocument(parsing: text, path: "f")
-        #expect(document.sections["profile dev"] == ["s3": "", "region": "us-east-1"])
+        #expect(document.sections["profile dev"] == ["s3": "", "s3.max_concurrent_requests": "20",
+                                                      "s3.addressing_style": "path", "region": "us-east-1"])
     }
 
     @Test func sectionHeaderWithComment_isAccepted() throws {

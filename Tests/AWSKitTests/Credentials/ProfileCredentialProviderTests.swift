@@ -178,16 +178,17 @@ import Testing
         #expect(credential.source.hasSuffix("(via EC2 instance role snapferry-host (IMDSv2))"))
     }
 
-    @Test(arguments: [
-        ("sso_start_url = https://example.awsapps.com/start", "sso_start_url"),
-        ("sso_session = corp", "sso_session"),
-        ("role_arn = arn:aws:iam::1:role/r\nsource_profile = base\nmfa_serial = arn:aws:iam::1:mfa/me", "mfa_serial"),
-        ("role_arn = arn:aws:iam::1:role/r\nweb_identity_token_file = /var/token", "web_identity_token_file"),
-    ])
-    func unsupportedFeature_errorSaysSo(line: String, feature: String) async {
-        let error = await awsError { try await provider(config: "[default]\n\(line)").credential(logger: quietLogger) }
+    @Test func mfaSerialOnARole_isRefusedWithTheReason() async {
+        let config = "[default]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\nmfa_serial = arn:aws:iam::1:mfa/me"
+        let error = await awsError { try await provider(config: config).credential(logger: quietLogger) }
         #expect(error?.code == "UnsupportedProfile")
-        #expect(error?.message.hasPrefix("profile \"default\" uses \(feature), which snapferry does not support") == true)
+        #expect(error?.message.hasPrefix("profile \"default\" assumes its role with mfa_serial, which snapferry does not support") == true)
+    }
+
+    @Test func mfaSerialBesideStaticKeys_isIgnored_asBotocoreDoes() async throws {
+        let credential = try await provider(credentials: "[default]\naws_access_key_id = AKIAMFA\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::1:mfa/me")
+            .credential(logger: quietLogger)
+        #expect(credential.credential.accessKeyId == "AKIAMFA")
     }
 
     @Test(arguments: [

@@ -45,6 +45,7 @@ let package = Package(
             name: "AWSKit",
             dependencies: [
                 "AWSSigV4", "SnapferryCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -92,6 +93,7 @@ let package = Package(
         .target(name: "SnapferryTestSupport", dependencies: ["AWSKit", "AWSSigV4", "SnapferryCore", "AWSSimulator", "SnapferryEngine", "SnapferryConfig"],
                 path: "Tests/SnapferryTestSupport", swiftSettings: strict),
         .testTarget(name: "AWSKitTests", dependencies: ["AWSKit", "SnapferryCore", "SnapferryTestSupport", "AWSSigV4",
+                                                        .product(name: "Crypto", package: "swift-crypto"),
                                                         .product(name: "NIOCore", package: "swift-nio"),
                                                         .product(name: "NIOPosix", package: "swift-nio"),
                                                         .product(name: "NIOHTTP1", package: "swift-nio")],

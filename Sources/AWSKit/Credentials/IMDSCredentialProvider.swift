@@ -12,7 +12,7 @@ import Logging
 /// (default 1) bound each request, so hosts outside EC2 fail fast; `AWS_EC2_METADATA_DISABLED=true`
 /// turns the provider off; `AWS_EC2_METADATA_SERVICE_ENDPOINT` or `_ENDPOINT_MODE=IPv6` move it.
 /// Every failure is "not found" with its reason, as in botocore (the chain ends there), except
-/// an endpoint that is not a URL.
+/// an endpoint that is not a URL and a refused token while IMDSv1 is disabled.
 ///
 /// Credentials already expired or about to (IMDS keeps serving the last ones during an outage of
 /// its own) get botocore's extension: they are used for another 17–25 minutes, then asked again.
@@ -73,7 +73,8 @@ public struct IMDSCredentialProvider: CredentialProvider {
         }
         let token = try await fetchToken(logger: logger)
         if token == nil, v1Disabled {
-            throw AWSError.credentialsNotFound("imds", "\(endpoint) gave no IMDSv2 session token and "
+            // botocore raises here rather than moving on: the operator forbade the fallback.
+            throw AWSError.credentials("imds", code: "IMDSFailed", "\(endpoint) gave no IMDSv2 session token and "
                 + "AWS_EC2_METADATA_V1_DISABLED=true forbids IMDSv1: check the instance's metadata options and hop limit")
         }
         let tokenHeader = token.map { [(name: "X-aws-ec2-metadata-token", value: $0)] } ?? []
@@ -142,7 +143,8 @@ public struct IMDSCredentialProvider: CredentialProvider {
             throw AWSError.credentials("imds", code: "IMDSFailed",
                 "AWS_EC2_METADATA_SERVICE_ENDPOINT \"\(endpoint)\" is not a URL: set it like http://169.254.169.254")
         }
-        return try await transport.execute(HTTPRequest(method: method, url: url, headers: headers),
+        return try await transport.execute(HTTPRequest(method: method, url: url,
+                                                       headers: headers + [(name: "User-Agent", value: "snapferry/\(AWSClient.version)")]),
                                            timeout: timeout, logger: logger)
     }
 

@@ -78,13 +78,13 @@ import Testing
         #expect(await stub.requests.map(\.method) == ["PUT", "GET", "GET"])
     }
 
-    @Test func tokenRefused_withV1Disabled_isNotFoundAndSendsNoGet() async {
+    @Test func tokenRefused_withV1Disabled_isAnErrorAndSendsNoGet() async {
         let stub = IMDSStub(tokenStatus: 403)
         let error = await awsError {
             try await IMDSCredentialProvider(transport: stub, environment: ["AWS_EC2_METADATA_V1_DISABLED": "true"], now: now)
                 .credential(logger: quietLogger)
         }
-        #expect(error?.isCredentialsNotFound == true)
+        #expect(error?.code == "IMDSFailed")
         #expect(error?.message.contains("AWS_EC2_METADATA_V1_DISABLED=true forbids IMDSv1") == true)
         #expect(await stub.requests.map(\.method) == ["PUT"])
     }

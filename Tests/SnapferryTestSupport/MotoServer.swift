@@ -30,7 +30,8 @@ public actor MotoServer {
 
     private static func start() async throws -> (PeerProcess, MotoEnvironment) {
         let (peer, port) = try await PeerProcess.start(
-            [TestPaths.venv + "/bin/moto_server", "-H", "127.0.0.1", "-p", "0"],
+            // moto_server with the one patch documented in moto_server.py (unsigned AssumeRoleWithWebIdentity).
+            [TestPaths.python, TestPaths.repoRoot + "/Tests/python/moto_server.py", "-H", "127.0.0.1", "-p", "0"],
             waitFor: #"Running on http://127\.0\.0\.1:(\d+)"#, timeout: .seconds(60),
             environment: ["MOTO_ALLOW_NONEXISTENT_REGION": "false"])
         let endpoint = "http://127.0.0.1:\(port)"

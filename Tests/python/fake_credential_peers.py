@@ -9,7 +9,10 @@ ids it hands out name the path, so a test can tell which source a client used.
                             none), slowtoken (token request answers after 4 s), norole (no
                             role), expired (credentials expired an hour ago), flaky-<id> (the
                             first role-name GET of each id answers 500)
-  /container/<mode>         open; auth (wants `Authorization: secret-token`); broken (500)
+  /container/<mode>         open; auth (wants `Authorization: secret-token`); broken (500);
+                            or a name registered with POST /container-set/<name> and the body
+                            {"credentials": {...}, "authorization": "..."}: those credentials,
+                            for that Authorization header only
   /sts                      AssumeRole must be signed; AssumeRoleWithWebIdentity must not be
                             and wants WebIdentityToken `web-token`
   /sso/federation/credentials  wants `x-amz-sso_bearer_token: sso-token`
@@ -22,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 FUTURE = "2099-01-01T00:00:00Z"
 seen_flaky = set()
+registered = {}
 lock = threading.Lock()
 
 
@@ -92,6 +96,12 @@ class Handler(BaseHTTPRequestHandler):
                                            "SecretAccessKey": "s", "Token": "t", "Expiration": expiration}))
 
     def container(self, mode):
+        with lock:
+            entry = registered.get(mode)
+        if entry is not None:
+            if self.headers.get("Authorization") != entry.get("authorization"):
+                return self.reply(401, "unauthorized")
+            return self.reply(200, json.dumps(entry["credentials"]), "application/json")
         if mode == "broken":
             return self.reply(500, "broken")
         if mode == "auth" and self.headers.get("Authorization") != "secret-token":
@@ -108,6 +118,11 @@ class Handler(BaseHTTPRequestHandler):
             "expiration": 4070908800000}}), "application/json")
 
     def do_POST(self):
+        if self.path.startswith("/container-set/"):
+            length = int(self.headers.get("Content-Length", "0"))
+            with lock:
+                registered[self.path[len("/container-set/"):]] = json.loads(self.rfile.read(length))
+            return self.reply(204)
         if not self.path.startswith("/sts"):
             return self.reply(404)
         length = int(self.headers.get("Content-Length", "0"))

@@ -97,7 +97,8 @@ def moto_peer(directory, extra_env=None):
     """Runs the venv's moto_server on a free loopback port and yields its base URL. Signature
     checking is off until the caller POSTs `0` to `/moto-api/reset-auth` (see `moto_reset_auth`)."""
     env = dict(os.environ, **(extra_env or {}))
-    argv = [VENV_BIN / "moto_server", "-H", "127.0.0.1", "-p", "0"]
+    # moto_server with the one patch documented in moto_server.py (unsigned AssumeRoleWithWebIdentity).
+    argv = [VENV_BIN / "python", Path(__file__).with_name("moto_server.py"), "-H", "127.0.0.1", "-p", "0"]
     with running(argv, Path(directory) / "moto.log", r"Running on http://127\.0\.0\.1:(\d+)", env=env) as port:
         yield f"http://127.0.0.1:{port}"
 

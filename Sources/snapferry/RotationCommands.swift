@@ -35,7 +35,8 @@ struct RunOptions: ParsableArguments {
 
     /// The engine over live AWS with `store`; shut `transport` down when done.
     func engine(_ fleet: FleetConfig, store: any StateStore) throws -> (RotationEngine, AsyncHTTPClientTransport) {
-        let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(5))
+        let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(5),
+                                                  network: try NetworkSettings.from(environment: ProcessInfo.processInfo.environment))
         let aws = try LiveFleetAWS(config: fleet, environment: ProcessInfo.processInfo.environment, transport: transport)
         var engine = RotationEngine(config: fleet, aws: aws, store: store)
         engine.pollInitial = fleet.defaults.pollInitial

@@ -26,7 +26,8 @@ struct WhoamiCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try loadConfig(options.path)
-        let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(5))
+        let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(5),
+                                                  network: try NetworkSettings.from(environment: ProcessInfo.processInfo.environment))
         defer { Task { try? await transport.shutdown() } }
         let aws = try LiveFleetAWS(config: config, environment: ProcessInfo.processInfo.environment, transport: transport)
         var rows: [Row] = []

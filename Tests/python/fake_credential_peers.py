@@ -17,7 +17,8 @@ ids it hands out name the path, so a test can tell which source a client used.
                             and wants WebIdentityToken `web-token`
   /sso/federation/credentials  wants `x-amz-sso_bearer_token: sso-token`
 
-Prints `listening on 127.0.0.1:PORT`, then serves until killed.
+Prints `listening on 127.0.0.1:PORT`, then serves until killed. With --tls-cert CERT --tls-key KEY
+it also serves the same routes over TLS and prints `tls on 127.0.0.1:PORT`.
 """
 import json, re, sys, threading, time, urllib.parse
 from datetime import datetime, timedelta, timezone
@@ -165,4 +166,12 @@ class Handler(BaseHTTPRequestHandler):
 if __name__ == "__main__":
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print(f"listening on 127.0.0.1:{server.server_address[1]}", flush=True)
+    if "--tls-cert" in sys.argv:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[sys.argv.index("--tls-cert") + 1], sys.argv[sys.argv.index("--tls-key") + 1])
+        tls = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        tls.socket = context.wrap_socket(tls.socket, server_side=True)
+        threading.Thread(target=tls.serve_forever, daemon=True).start()
+        print(f"tls on 127.0.0.1:{tls.server_address[1]}", flush=True)
     server.serve_forever()

@@ -3,17 +3,23 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// The live transport: async-http-client with a shared connection pool,
 /// connect and per-request timeouts. Bodies and headers are never logged.
 public final class AsyncHTTPClientTransport: HTTPTransport {
     private let client: HTTPClient
+    /// One pool per proxy in use (async-http-client sets the proxy per client).
+    private let proxied: [NetworkSettings.Proxy: HTTPClient]
+    private let network: NetworkSettings
     private let ownsClient: Bool
 
     /// Uses the process-wide shared pool (`HTTPClient.shared`: connections reused, never
-    /// needs shutting down); each request carries its own deadline.
+    /// needs shutting down); each request carries its own deadline. No proxy.
     public init() {
         self.client = HTTPClient.shared
+        self.proxied = [:]
+        self.network = .direct
         self.ownsClient = false
     }
 
@@ -21,20 +27,37 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// A refused or timed-out connection fails the attempt at once (the AWS retry loop, which says
     /// so, retries it), and redirects are never followed: botocore does not, a redirected POST
     /// becomes a GET, and a cross-origin hop would carry the session token.
-    public init(connectTimeout: Duration) {
+    /// `network` adds proxies (by `CONNECT`) and a CA bundle; see ``NetworkSettings``.
+    public init(connectTimeout: Duration, network: NetworkSettings = .direct) {
         var config = HTTPClient.Configuration()
         config.timeout = .init(connect: .milliseconds(Int64(connectTimeout.components.seconds * 1000)), read: nil)
         config.connectionPool = .init(idleTimeout: .seconds(60))
         config.connectionPool.retryConnectionEstablishment = false
         config.redirectConfiguration = .disallow
         config.decompression = .disabled
+        if let bundle = network.caBundle {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(bundle)
+            config.tlsConfiguration = tls
+        }
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        var proxied: [NetworkSettings.Proxy: HTTPClient] = [:]
+        for proxy in [network.httpsProxy, network.httpProxy].compactMap({ $0 }) where proxied[proxy] == nil {
+            var viaProxy = config
+            let authorization = proxy.user.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
+            viaProxy.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
+            proxied[proxy] = HTTPClient(eventLoopGroupProvider: .singleton, configuration: viaProxy)
+        }
+        self.proxied = proxied
+        self.network = network
         self.ownsClient = true
     }
 
-    /// Shuts the pool down; call once before exit.
+    /// Shuts the pools down; call once before exit.
     public func shutdown() async throws {
-        if ownsClient { try await client.shutdown() }
+        guard ownsClient else { return }
+        try await client.shutdown()
+        for pool in proxied.values { try await pool.shutdown() }
     }
 
     /// Sends the request; connection failures and timeouts become `AWSError` `.transport` / `.timeout`.
@@ -52,7 +75,8 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         let deadline = TimeAmount.milliseconds(Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
         do {
             // The deadline covers the whole exchange, body included (AHC's covers the head only).
-            let client = self.client, prepared = outgoing
+            let proxy = network.proxy(for: request.url)
+            let client = proxy.flatMap { proxied[$0] } ?? self.client, prepared = outgoing
             return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
                 group.addTask {
                     let response = try await client.execute(prepared, timeout: deadline, logger: logger)
@@ -77,10 +101,23 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             throw CancellationError()
         } catch let error as AWSError {
             throw error
-        } catch {
+        } catch let error as NIOSSLError {
             throw AWSError(kind: .transport, service: "", operation: "", code: "",
-                           message: "\(Self.origin(request.url)): \(error)")
+                           message: "\(Self.origin(request.url)): TLS failed (\(error))\(trustHint)")
+        } catch let error as BoringSSLError {
+            throw AWSError(kind: .transport, service: "", operation: "", code: "",
+                           message: "\(Self.origin(request.url)): TLS failed (\(error))\(trustHint)")
+        } catch {
+            let via = network.proxy(for: request.url).map { " via proxy \($0.host):\($0.port) (\($0.variable))" } ?? ""
+            throw AWSError(kind: .transport, service: "", operation: "", code: "",
+                           message: "\(Self.origin(request.url))\(via): \(error)")
         }
+    }
+
+    /// What to do about a certificate this host does not trust.
+    private var trustHint: String {
+        network.caBundle.map { ": the certificate is not signed by an authority in \($0)" }
+            ?? ": if a proxy or private endpoint uses its own certificate authority, set AWS_CA_BUNDLE to its PEM file"
     }
 
     /// `scheme://host:port` of the endpoint, for messages.

@@ -33,7 +33,7 @@ public struct AWSService: Sendable, Hashable {
 /// `endpoints.<service>` and `endpoints.url`, then the AWS profile's `[services NAME]` section
 /// (`rds = \n  endpoint_url = …`) and its `endpoint_url`, then AWS's own endpoint for the region's
 /// partition (FIPS when `AWS_USE_FIPS_ENDPOINT=true` or the profile's `use_fips_endpoint = true`).
-/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` (or the profile's `ignore_configure_endpoint_urls`)
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` (or the profile's `ignore_configured_endpoint_urls`)
 /// drops the variables and the profile's URLs, as the AWS CLI does; the fleet file, which is
 /// snapferry's own explicit setting, still applies.
 public struct EndpointResolver: Sendable, Hashable {
@@ -81,7 +81,7 @@ public struct EndpointResolver: Sendable, Hashable {
         return EndpointResolver(environment: environment, configURL: configURL, configServices: configServices,
                                 profileURL: profile["endpoint_url"], profileServices: services,
                                 profileFIPS: profile["use_fips_endpoint"]?.lowercased() == "true",
-                                profileIgnoresConfiguredURLs: profile["ignore_configure_endpoint_urls"]?.lowercased() == "true")
+                                profileIgnoresConfiguredURLs: profile["ignore_configured_endpoint_urls"]?.lowercased() == "true")
     }
 
     /// The endpoint URL for `service` in `region`.

@@ -53,7 +53,9 @@ public struct CredentialChain: CredentialProvider {
         ]
         let container = ContainerCredentialProvider(environment: environment, transport: transport, readFile: readFile)
         if container.isConfigured { links.append(Link("container credentials", container)) }
-        let imds = IMDSCredentialProvider(transport: transport, environment: environment, now: now)
+        let imds = IMDSCredentialProvider(transport: transport,
+                                          environment: IMDSCredentialProvider.settings(environment: environment, readFile: readFile),
+                                          now: now)
         if !imds.isDisabled { links.append(Link("EC2 instance metadata", imds)) }
         return CredentialChain(links)
     }

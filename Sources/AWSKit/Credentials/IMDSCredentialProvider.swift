@@ -53,6 +53,25 @@ public struct IMDSCredentialProvider: CredentialProvider {
                   v1Disabled: environment["AWS_EC2_METADATA_V1_DISABLED"]?.lowercased() == "true", now: now, jitter: jitter)
     }
 
+    /// `environment` with the profile's IMDS settings added where no variable sets them (botocore reads both;
+    /// the variable wins): `metadata_service_timeout`, `metadata_service_num_attempts`,
+    /// `ec2_metadata_service_endpoint`, `ec2_metadata_service_endpoint_mode`, `ec2_metadata_v1_disabled`.
+    public static func settings(environment: [String: String], readFile: @Sendable (String) -> String?) -> [String: String] {
+        let name = ["AWS_DEFAULT_PROFILE", "AWS_PROFILE"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty } ?? "default"
+        guard let files = try? SharedConfigFiles(environment: environment, readFile: readFile),
+              let profile = files.profile(named: name) else { return environment }
+        var merged = environment
+        for (key, variable) in [("metadata_service_timeout", "AWS_METADATA_SERVICE_TIMEOUT"),
+                                ("metadata_service_num_attempts", "AWS_METADATA_SERVICE_NUM_ATTEMPTS"),
+                                ("ec2_metadata_service_endpoint", "AWS_EC2_METADATA_SERVICE_ENDPOINT"),
+                                ("ec2_metadata_service_endpoint_mode", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"),
+                                ("ec2_metadata_v1_disabled", "AWS_EC2_METADATA_V1_DISABLED")]
+        where merged[variable] == nil {
+            merged[variable] = profile[key]
+        }
+        return merged
+    }
+
     /// Creates the provider for an explicit endpoint.
     public init(transport: any HTTPTransport, endpoint: String = Self.defaultEndpoint, disabled: Bool = false,
                 timeout: Duration = .seconds(1), attempts: Int = 1, v1Disabled: Bool = false,

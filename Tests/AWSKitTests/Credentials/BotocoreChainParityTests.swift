@@ -92,6 +92,10 @@ import Testing
             Fixture(name: "IMDS answering 500 once, one attempt: none", env: imds("flaky-\(UUID().uuidString.prefix(8))")),
             Fixture(name: "IMDS answering 500 once, AWS_METADATA_SERVICE_NUM_ATTEMPTS=2",
                     env: imds("flaky-\(UUID().uuidString.prefix(8))", ["AWS_METADATA_SERVICE_NUM_ATTEMPTS": "2"])),
+            Fixture(name: "IMDS endpoint, timeout and attempts from the config file",
+                    env: ["AWS_EC2_METADATA_DISABLED": "false"],
+                    config: "[default]\nec2_metadata_service_endpoint = @PEER@/imds/flaky-\(UUID().uuidString.prefix(8))/\n"
+                        + "metadata_service_timeout = 3\nmetadata_service_num_attempts = 2\n"),
             Fixture(name: "the environment wins over IMDS", env: imds("v2", ["AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "e"])),
             Fixture(name: "the default profile wins over IMDS", env: imds("v2"), credentials: keys),
             Fixture(name: "container credentials with a token", env: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "@PEER@/container/auth",
@@ -157,7 +161,8 @@ import Testing
 
     @Test(arguments: fixtures + peerFixtures)
     func sameAnswerAsBotocore(_ fixture: Fixture) async throws {
-        let peer = fixture.env.values.contains { $0.contains("@PEER@") } ? try await FakeCredentialPeers.shared.url() : ""
+        let usesPeer = fixture.env.values.contains { $0.contains("@PEER@") } || (fixture.config ?? "").contains("@PEER@")
+        let peer = usesPeer ? try await FakeCredentialPeers.shared.url() : ""
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("parity-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent(".aws"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -165,7 +170,9 @@ import Testing
             $0.replacingOccurrences(of: "@DIR@", with: dir.path).replacingOccurrences(of: "@PEER@", with: peer)
         }
         env["HOME"] = dir.path
-        if env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] == nil { env["AWS_EC2_METADATA_DISABLED"] = "true" }
+        if env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] == nil, env["AWS_EC2_METADATA_DISABLED"] == nil {
+            env["AWS_EC2_METADATA_DISABLED"] = "true"
+        }
         for (path, text) in fixture.files {
             let url = dir.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -175,7 +182,8 @@ import Testing
         let configPath = env["AWS_CONFIG_FILE"] ?? dir.path + "/.aws/config"
         if let credentials = fixture.credentials { try credentials.write(toFile: credentialsPath, atomically: true, encoding: .utf8) }
         if let config = fixture.config {
-            try config.replacingOccurrences(of: "@DIR@", with: dir.path).write(toFile: configPath, atomically: true, encoding: .utf8)
+            try config.replacingOccurrences(of: "@DIR@", with: dir.path).replacingOccurrences(of: "@PEER@", with: peer)
+                .write(toFile: configPath, atomically: true, encoding: .utf8)
         }
         if let process = fixture.process {
             let script = dir.appendingPathComponent("proc.sh").path

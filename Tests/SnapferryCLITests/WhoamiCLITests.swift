@@ -54,17 +54,7 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helper)
         let config = dir.appendingPathComponent("config").path
         try "[profile ops]\ncredential_process = \(helper) credential-process\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let fleet = dir.appendingPathComponent("fleet.yaml").path
-        try """
-            version: 1
-            fleet: test
-            endpoints: { url: "\(moto.endpoint)" }
-            defaults: { region: eu-west-1 }
-            accounts:
-              prod: { id: "\(moto.account)" }
-            sources:
-              - { name: orders, account: prod, cluster: orders-prod, schedule: "0 2 * * *", retention: { keep_last: 3 }, share_with: [] }
-            """.write(toFile: fleet, atomically: true, encoding: .utf8)
+        let fleet = try fleetFile(in: dir, moto: moto, account: moto.account)
         let env = ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "ops",
                    "AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
         let r = try await CommandRunner.snapferry(["whoami", "--config", fleet, "--format", "json"], environment: env)

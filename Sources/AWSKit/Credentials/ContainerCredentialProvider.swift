@@ -98,17 +98,11 @@ public struct ContainerCredentialProvider: CredentialProvider {
     }
 
     private func parse(_ object: [String: Any], url: String) throws -> ExpiringCredential {
-        guard let access = object["AccessKeyId"] as? String, let secret = object["SecretAccessKey"] as? String else {
-            throw fail("\(url) answered without AccessKeyId and SecretAccessKey")
+        do {
+            return try ExpiringCredential.decode(object, tokenKey: "Token", source: "container credentials (\(url))")
+        } catch {
+            throw fail("\(url) answered \(error.reason)")
         }
-        var expiration: Date?
-        if let text = object["Expiration"] as? String {
-            guard let date = AWSTimestamp.parse(text) else { throw fail("\(url) answered an unreadable Expiration \"\(text)\"") }
-            expiration = date
-        }
-        return ExpiringCredential(credential: AWSCredential(accessKeyId: access, secretAccessKey: secret,
-                                                            sessionToken: object["Token"] as? String),
-                                  expiration: expiration, source: "container credentials (\(url))")
     }
 
     static func isLoopback(_ host: String) -> Bool {

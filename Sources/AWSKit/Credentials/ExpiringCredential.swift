@@ -34,3 +34,27 @@ public struct ExpiringCredential: Sendable, CustomStringConvertible {
     /// True when these came from AssumeRole and expire: assuming a role with them is role chaining.
     public var isAssumedRoleSession: Bool { assumedRoleArn != nil && expiration != nil }
 }
+
+extension ExpiringCredential {
+    /// The credentials in the JSON document that credential helpers print and container endpoints serve:
+    /// `AccessKeyId`, `SecretAccessKey`, the session token under `tokenKey` (`SessionToken` for
+    /// credential_process, `Token` for the container endpoint), and an optional ISO 8601 `Expiration`.
+    /// Throws what is wrong with the document, for the caller to put in its own error.
+    static func decode(_ object: [String: Any], tokenKey: String, source: String) throws(DocumentProblem) -> ExpiringCredential {
+        guard let access = object["AccessKeyId"] as? String, !access.isEmpty,
+              let secret = object["SecretAccessKey"] as? String, !secret.isEmpty else {
+            throw DocumentProblem(reason: "no AccessKeyId or SecretAccessKey")
+        }
+        var expiration: Date?
+        if let text = object["Expiration"] as? String {
+            guard let date = AWSTimestamp.parse(text) else { throw DocumentProblem(reason: "an Expiration that is not ISO 8601: \(text)") }
+            expiration = date
+        }
+        return ExpiringCredential(credential: AWSCredential(accessKeyId: access, secretAccessKey: secret,
+                                                            sessionToken: object[tokenKey] as? String),
+                                  expiration: expiration, source: source)
+    }
+
+    /// What is wrong with a credentials document.
+    struct DocumentProblem: Error { var reason: String }
+}

@@ -27,18 +27,11 @@ public struct ProcessCredentialProvider: CredentialProvider {
             throw fail("credential_process did not print a JSON object")
         }
         guard (object["Version"] as? Int) == 1 else { throw fail("credential_process printed Version \(object["Version"] ?? "none"); only 1 is known") }
-        guard let access = object["AccessKeyId"] as? String, !access.isEmpty,
-              let secret = object["SecretAccessKey"] as? String, !secret.isEmpty else {
-            throw fail("credential_process printed no AccessKeyId or SecretAccessKey")
+        do {
+            return try ExpiringCredential.decode(object, tokenKey: "SessionToken", source: "profile \(profile) (credential_process)")
+        } catch {
+            throw fail("credential_process printed \(error.reason)")
         }
-        var expiration: Date?
-        if let text = object["Expiration"] as? String {
-            guard let date = AWSTimestamp.parse(text) else { throw fail("credential_process printed an Expiration that is not ISO 8601: \(text)") }
-            expiration = date
-        }
-        return ExpiringCredential(credential: AWSCredential(accessKeyId: access, secretAccessKey: secret,
-                                                            sessionToken: object["SessionToken"] as? String),
-                                  expiration: expiration, source: "profile \(profile) (credential_process)")
     }
 
     private func fail(_ message: String) -> AWSError {

@@ -1,0 +1,313 @@
+import AWSKit
+import Foundation
+import SnapferryConfig
+import SnapferryEngine
+import Testing
+
+/// The refresh planner against a reference model of the target account: a few lines of AWS
+/// semantics (a rename moves a cluster and its instances keep following it; a delete removes;
+/// everything completes at once unless a test says otherwise). The expectations are written out
+/// by hand: names, the order of steps, and what is left at the end.
+@Suite struct RefreshPlannerTests {
+    static let fleet = "acme"
+    static let targetAccount = "200000000001"
+    static let targetKey = "arn:aws:kms:eu-west-1:200000000001:key/11111111-2222-3333-4444-555555555555"
+    /// 2026-12-02T03:30:00Z, the refresh slot.
+    static let slot = Date(timeIntervalSince1970: 1_796_182_200)
+    static let snapshotSlot = Date(timeIntervalSince1970: 1_796_173_200)  // 2026-12-02T01:00:00Z
+
+    static func target(copy: Bool = false, hook: Bool = false, adopt: Bool = false, instances: String = "[{ class: db.r6g.large, count: 2 }]",
+                       maxAge: String? = nil, extra: String = "") throws -> Target {
+        var yaml = """
+        version: 1
+        fleet: \(fleet)
+        defaults: { region: eu-west-1 }
+        accounts:
+          prod: { id: "100000000001" }
+          dev: { id: "\(targetAccount)" }
+        sources:
+          - { name: orders, account: prod, cluster: orders-prod, schedule: "0 1 * * *", retention: { keep_last: 3 }, share_with: [dev] }
+        targets:
+          - name: orders-dev
+            source: orders
+            account: dev
+            schedule: "30 3 * * *"
+            cluster: orders-dev
+            instances: \(instances)
+            subnet_group: dev-db
+            security_groups: [sg-0123456789abcdef0]
+            kms_key: \(targetKey)
+            copy_into_account: \(copy)
+            adopt: \(adopt)
+
+        """
+        if hook { yaml += "    post_restore: { command: [/bin/true], timeout: 5m }\n" }
+        if let maxAge { yaml += "    max_snapshot_age: \(maxAge)\n" }
+        yaml += extra
+        let config = try FleetLoader.load(yaml: yaml, file: "fleet.yaml").get()
+        return try #require(config.targets.first)
+    }
+
+    static let shared = SharedSnapshot(
+        identifier: "snapferry-orders-20261202-0100", arn: "arn:aws:rds:eu-west-1:100000000001:cluster-snapshot:snapferry-orders-20261202-0100",
+        slot: snapshotSlot, status: "available", createdAt: snapshotSlot, engine: "aurora-postgresql", engineVersion: "16.4",
+        sharedWithTarget: true)
+
+    static func tags(slot: Date) -> [AWSKit.Tag] {
+        [AWSKit.Tag("snapferry:managed", "true"), AWSKit.Tag("snapferry:fleet", fleet), AWSKit.Tag("snapferry:source", "orders"),
+         AWSKit.Tag("snapferry:slot", AWSTimestamp.formatSeconds(slot)), AWSKit.Tag("snapferry:target", "orders-dev")]
+    }
+
+    /// The reference model: applies each step as AWS would, at once.
+    struct Model {
+        var world: TargetWorld
+        var record: RefreshRecord?
+        var hookRuns = 0
+        var log: [String] = []
+
+        mutating func apply(_ step: RefreshStep) {
+            log.append(step.action.summary)
+            switch step.action {
+            case .copySnapshot(_, let copy, let key):
+                world.snapshots.append(DBClusterSnapshot(identifier: copy, clusterIdentifier: "orders-prod", arn: "arn:copy:\(copy)",
+                                                         status: "available", snapshotType: "manual", createTime: nil, kmsKeyId: key,
+                                                         storageEncrypted: true, engine: "aurora-postgresql"))
+            case .restore(let cluster, _, _):
+                world.clusters.append(DBCluster(identifier: cluster, arn: "arn:cluster:\(cluster)", status: "available",
+                                                engine: "aurora-postgresql", tags: RefreshPlannerTests.tags(slot: RefreshPlannerTests.slot)))
+            case .createInstance(let name, let cluster, let cls, let tier):
+                world.instances.append(DBInstance(identifier: name, arn: "arn:db:\(name)", clusterIdentifier: cluster, instanceClass: cls,
+                                                  status: "available", engine: "aurora-postgresql", promotionTier: tier))
+            case .runHook:
+                hookRuns += 1
+                record?.hookPassed = true
+            case .renameCluster(let from, let to):
+                let i = world.clusters.firstIndex { $0.identifier == from }!
+                world.clusters[i].identifier = to
+                for j in world.instances.indices where world.instances[j].clusterIdentifier == from {
+                    world.instances[j].clusterIdentifier = to
+                }
+            case .renameInstance(let from, let to):
+                precondition(!world.instances.contains { $0.identifier == to }, "AWS refuses: \(to) exists")
+                let i = world.instances.firstIndex { $0.identifier == from }!
+                world.instances[i].identifier = to
+                record?.originalInstanceNames[to] = from
+            case .deleteInstance(let name):
+                world.instances.removeAll { $0.identifier == name }
+            case .deleteCluster(let name, _):
+                precondition(!world.instances.contains { $0.clusterIdentifier == name }, "AWS refuses: \(name) has instances")
+                world.clusters.removeAll { $0.identifier == name }
+            case .deleteSnapshot(let id):
+                world.snapshots.removeAll { $0.identifier == id }
+            }
+        }
+
+        /// Plans and applies until the planner says done, failed, refused or skipped; returns that outcome.
+        mutating func run(_ target: Target, candidates: [SharedSnapshot] = [RefreshPlannerTests.shared], passes: Int = 20,
+                          now: Date = RefreshPlannerTests.slot) -> RefreshPlan.Outcome {
+            for _ in 0..<passes {
+                let plan = RefreshPlanner.plan(target: target, fleet: RefreshPlannerTests.fleet, slot: RefreshPlannerTests.slot, now: now,
+                                               candidates: candidates, world: world, record: record)
+                if record == nil, let s = plan.snapshot { record = RefreshRecord(snapshotIdentifier: s.identifier, snapshotArn: s.arn) }
+                switch plan.outcome {
+                case .act: plan.steps.forEach { apply($0) }
+                case .mustRollBack(let reason): record?.failure = reason
+                case .waiting(let why): Issue.record("the model completes everything at once, yet: \(why)"); return plan.outcome
+                default: return plan.outcome
+                }
+            }
+            Issue.record("no end after \(passes) passes")
+            return .waiting("loop")
+        }
+    }
+
+    /// The team's current cluster, made by an earlier refresh, with two instances.
+    static var oldWorld: TargetWorld {
+        let earlier = slot.addingTimeInterval(-86400)
+        return TargetWorld(
+            clusters: [DBCluster(identifier: "orders-dev", arn: "arn:old", status: "available", engine: "aurora-postgresql", tags: tags(slot: earlier))],
+            instances: [DBInstance(identifier: "orders-dev-1", arn: "a1", clusterIdentifier: "orders-dev", instanceClass: "db.r6g.large",
+                                   status: "available", engine: "aurora-postgresql"),
+                        DBInstance(identifier: "orders-dev-2", arn: "a2", clusterIdentifier: "orders-dev", instanceClass: "db.r6g.large",
+                                   status: "available", engine: "aurora-postgresql")])
+    }
+
+    @Test func names_areDerivedFromTheStableNameAndTheSlot_andFit63Characters() {
+        let names = RefreshNames(stable: "Orders-Dev", slot: Self.slot)
+        #expect(names.incoming == "orders-dev-new-202612020330")
+        #expect(names.retiring == "orders-dev-old-202612020330")
+        #expect(RefreshNames.instance(2, of: "orders-dev") == "orders-dev-2")
+        #expect(RefreshNames.accountCopy(of: "snapferry-orders-20261202-0100", target: "orders-dev")
+                == "snapferry-orders-20261202-0100-orders-dev")
+        let long = RefreshNames(stable: String(repeating: "a", count: 50) + "-b-" + String(repeating: "c", count: 10), slot: Self.slot)
+        #expect(long.incoming.count == 63)
+        #expect(long.incoming == String(repeating: "a", count: 46) + "-new-202612020330")
+        // A cut that would end in a hyphen drops it (RDS forbids `--`).
+        let hyphen = RefreshNames(stable: String(repeating: "a", count: 45) + "-bbbbbbbb", slot: Self.slot)
+        #expect(hyphen.retiring == String(repeating: "a", count: 45) + "-old-202612020330")
+    }
+
+    @Test func refreshReplacingTheTeamsCluster_stepsInOrder_andLeavesOnlyTheNewClusterUnderTheStableNames() throws {
+        var model = Model(world: Self.oldWorld)
+        let outcome = model.run(try Self.target())
+        #expect(outcome == .done)
+        #expect(model.log == [
+            "restore orders-dev-new-202612020330 from \(Self.shared.arn) (re-keyed)",
+            "create instance orders-dev-new-202612020330-1 (db.r6g.large) in orders-dev-new-202612020330",
+            "create instance orders-dev-new-202612020330-2 (db.r6g.large) in orders-dev-new-202612020330",
+            "rename cluster orders-dev to orders-dev-old-202612020330",
+            "rename instance orders-dev-1 to orders-dev-old-202612020330-1",
+            "rename instance orders-dev-2 to orders-dev-old-202612020330-2",
+            "rename cluster orders-dev-new-202612020330 to orders-dev",
+            "rename instance orders-dev-new-202612020330-1 to orders-dev-1",
+            "rename instance orders-dev-new-202612020330-2 to orders-dev-2",
+            "delete instance orders-dev-old-202612020330-1",
+            "delete instance orders-dev-old-202612020330-2",
+            "delete cluster orders-dev-old-202612020330",
+        ])
+        #expect(model.world.clusters.map(\.identifier) == ["orders-dev"])
+        #expect(model.world.clusters.first?.tags.dictionary["snapferry:slot"] == "2026-12-02T03:30:00Z")
+        #expect(model.world.instances.map(\.identifier).sorted() == ["orders-dev-1", "orders-dev-2"])
+        #expect(model.world.instances.allSatisfy { $0.clusterIdentifier == "orders-dev" && $0.arn.hasPrefix("arn:db:") })
+    }
+
+    @Test func copyIntoAccount_restoresFromTheCopyWithoutReKeying_thenDeletesTheCopy() throws {
+        var model = Model(world: TargetWorld())
+        #expect(model.run(try Self.target(copy: true, hook: true, instances: "[{ class: db.serverless }]",
+                                              extra: "    serverless_v2: { min_capacity: 0.5, max_capacity: 8 }\n")) == .done)
+        #expect(model.log == [
+            "copy \(Self.shared.arn) to snapferry-orders-20261202-0100-orders-dev under the target key",
+            "restore orders-dev-new-202612020330 from snapferry-orders-20261202-0100-orders-dev",
+            "create instance orders-dev-new-202612020330-1 (db.serverless) in orders-dev-new-202612020330",
+            "run post_restore for orders-dev-new-202612020330",
+            "rename cluster orders-dev-new-202612020330 to orders-dev",
+            "rename instance orders-dev-new-202612020330-1 to orders-dev-1",
+            "delete snapshot snapferry-orders-20261202-0100-orders-dev",
+        ])
+        #expect(model.hookRuns == 1)
+        #expect(model.world.snapshots.isEmpty)
+    }
+
+    @Test func aClusterWithoutTheTargetTag_isRefused_untilAdopted() throws {
+        var world = Self.oldWorld
+        world.clusters[0].tags = [AWSKit.Tag("team", "orders")]
+        let refused = RefreshPlanner.plan(target: try Self.target(), fleet: Self.fleet, slot: Self.slot, now: Self.slot,
+                                          candidates: [Self.shared], world: world, record: nil)
+        guard case .refused(let why) = refused.outcome else { Issue.record("\(refused.outcome)"); return }
+        #expect(why.contains("set `adopt: true` on target orders-dev"))
+        #expect(refused.steps.isEmpty)
+        // Another fleet's tag is not this fleet's either.
+        world.clusters[0].tags = [AWSKit.Tag("snapferry:target", "orders-dev"), AWSKit.Tag("snapferry:fleet", "other")]
+        guard case .refused = RefreshPlanner.plan(target: try Self.target(), fleet: Self.fleet, slot: Self.slot, now: Self.slot,
+                                                  candidates: [Self.shared], world: world, record: nil).outcome else {
+            Issue.record("another fleet's cluster was not refused"); return
+        }
+        var model = Model(world: world)
+        #expect(model.run(try Self.target(adopt: true)) == .done)
+        #expect(model.world.clusters.map(\.identifier) == ["orders-dev"])
+    }
+
+    @Test func noSharedSnapshot_orOneTooOld_isSkippedWithTheReason() throws {
+        let notShared = SharedSnapshot(identifier: "x", arn: "y", slot: Self.snapshotSlot, status: "available", createdAt: Self.snapshotSlot,
+                                       engine: "aurora-postgresql", engineVersion: nil, sharedWithTarget: false)
+        let none = RefreshPlanner.plan(target: try Self.target(), fleet: Self.fleet, slot: Self.slot, now: Self.slot,
+                                       candidates: [notShared], world: Self.oldWorld, record: nil)
+        #expect(none.outcome == .skipped("no available snapshot of source orders is shared with account dev yet"))
+        let later = Self.snapshotSlot.addingTimeInterval(40 * 3600)
+        let old = RefreshPlanner.plan(target: try Self.target(maxAge: "36h"), fleet: Self.fleet, slot: Self.slot, now: later,
+                                      candidates: [Self.shared], world: Self.oldWorld, record: nil)
+        #expect(old.outcome == .skipped("the newest snapshot shared with dev, snapferry-orders-20261202-0100, is 40 h old, more than max_snapshot_age (36 h)"))
+    }
+
+    @Test func newestSharedAvailableSnapshot_isChosen_andAResumedRefreshKeepsItsChoice() throws {
+        let newer = SharedSnapshot(identifier: "snapferry-orders-20261202-0200", arn: "arn:newer", slot: Self.snapshotSlot.addingTimeInterval(3600),
+                                   status: "available", createdAt: nil, engine: "aurora-postgresql", engineVersion: nil, sharedWithTarget: true)
+        let creating = SharedSnapshot(identifier: "snapferry-orders-20261202-0300", arn: "arn:creating", slot: Self.snapshotSlot.addingTimeInterval(7200),
+                                      status: "creating", createdAt: nil, engine: "aurora-postgresql", engineVersion: nil, sharedWithTarget: true)
+        let fresh = RefreshPlanner.plan(target: try Self.target(), fleet: Self.fleet, slot: Self.slot, now: Self.slot,
+                                        candidates: [Self.shared, newer, creating], world: TargetWorld(), record: nil)
+        #expect(fresh.snapshot?.identifier == "snapferry-orders-20261202-0200")
+        let resumed = RefreshPlanner.plan(target: try Self.target(), fleet: Self.fleet, slot: Self.slot, now: Self.slot,
+                                          candidates: [Self.shared, newer, creating], world: TargetWorld(),
+                                          record: RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn))
+        #expect(resumed.steps.first?.action == .restore(cluster: "orders-dev-new-202612020330", snapshot: Self.shared.arn, kmsKey: Self.targetKey))
+    }
+
+    @Test func anInstanceThatFails_rollsBack_andTheTeamKeepsItsClusterUntouched() throws {
+        var model = Model(world: Self.oldWorld)
+        let target = try Self.target()
+        // Two passes: restore, then instance creation; then one instance fails.
+        for _ in 0..<2 {
+            let plan = RefreshPlanner.plan(target: target, fleet: Self.fleet, slot: Self.slot, now: Self.slot, candidates: [Self.shared],
+                                           world: model.world, record: model.record)
+            if model.record == nil { model.record = RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn) }
+            plan.steps.forEach { model.apply($0) }
+        }
+        let i = model.world.instances.firstIndex { $0.identifier == "orders-dev-new-202612020330-2" }!
+        model.world.instances[i].status = "incompatible-parameters"
+        let outcome = model.run(target)
+        #expect(outcome == .failed("instance orders-dev-new-202612020330-2 is incompatible-parameters"))
+        #expect(model.world == Self.oldWorld)
+    }
+
+    @Test func aFailureAfterTheOldClusterMovedAside_putsTheOldNamesBack() throws {
+        var model = Model(world: Self.oldWorld, record: RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn))
+        let target = try Self.target(instances: "[{ class: db.r6g.large, count: 3 }]")
+        // Restore, instances, then the first half of the swap.
+        for _ in 0..<3 {
+            RefreshPlanner.plan(target: target, fleet: Self.fleet, slot: Self.slot, now: Self.slot, candidates: [Self.shared],
+                                world: model.world, record: model.record).steps.forEach { model.apply($0) }
+        }
+        #expect(model.world.cluster(named: "orders-dev-old-202612020330") != nil)
+        // Someone else holds the third stable instance name: the second half cannot complete.
+        model.world.instances.append(DBInstance(identifier: "orders-dev-3", arn: "intruder", clusterIdentifier: "other", instanceClass: "db.t4g.medium",
+                                                status: "available", engine: "aurora-postgresql"))
+        let outcome = model.run(target)
+        #expect(outcome == .failed("instance name orders-dev-3 is taken by an instance of other"))
+        model.world.instances.removeAll { $0.arn == "intruder" }
+        #expect(model.world == Self.oldWorld)
+    }
+
+    @Test func aRestoreThatEndsInAFailureState_isDeleted() throws {
+        var world = Self.oldWorld
+        world.clusters.append(DBCluster(identifier: "orders-dev-new-202612020330", arn: "arn:new", status: "inaccessible-encryption-credentials",
+                                        engine: "aurora-postgresql", tags: Self.tags(slot: Self.slot)))
+        var model = Model(world: world, record: RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn))
+        #expect(model.run(try Self.target()) == .failed("the restored cluster orders-dev-new-202612020330 is inaccessible-encryption-credentials"))
+        #expect(model.log == ["delete cluster orders-dev-new-202612020330"])
+        #expect(model.world == Self.oldWorld)
+    }
+
+    @Test func whileSomethingIsInFlight_thePlannerWaits_andSaysForWhat() throws {
+        var world = Self.oldWorld
+        world.clusters.append(DBCluster(identifier: "orders-dev-new-202612020330", arn: "arn:new", status: "creating",
+                                        engine: "aurora-postgresql", tags: Self.tags(slot: Self.slot)))
+        let plan = RefreshPlanner.plan(target: try Self.target(), fleet: Self.fleet, slot: Self.slot, now: Self.slot, candidates: [Self.shared],
+                                       world: world, record: RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn))
+        #expect(plan.outcome == .waiting("cluster orders-dev-new-202612020330 is creating"))
+        #expect(plan.steps.isEmpty)
+    }
+
+    @Test func aRetiringClusterWithDeletionProtection_isLeftRenamedAndReported() throws {
+        var world = Self.oldWorld
+        world.clusters[0].deletionProtection = true
+        var model = Model(world: world)
+        let target = try Self.target()
+        var last: RefreshPlan?
+        for _ in 0..<8 {
+            let plan = RefreshPlanner.plan(target: target, fleet: Self.fleet, slot: Self.slot, now: Self.slot, candidates: [Self.shared],
+                                           world: model.world, record: model.record)
+            if model.record == nil { model.record = RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn) }
+            plan.steps.forEach { model.apply($0) }
+            last = plan
+        }
+        #expect(last?.outcome == .done)
+        #expect(last?.warnings.first?.hasPrefix("the replaced cluster orders-dev-old-202612020330 has deletion protection on") == true)
+        #expect(model.world.clusters.map(\.identifier).sorted() == ["orders-dev", "orders-dev-old-202612020330"])
+        #expect(!model.log.contains { $0.hasPrefix("delete cluster") })
+    }
+}
+
+extension TargetWorld {
+    func cluster(named id: String) -> DBCluster? { clusters.first { $0.identifier == id } }
+}

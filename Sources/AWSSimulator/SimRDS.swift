@@ -85,6 +85,10 @@ public struct SimRDS: RDSAPI {
     public func modifyDBCluster(_ input: ModifyDBClusterInput) async throws -> DBCluster {
         try await cluster(.modifyDBCluster(input))
     }
+    /// ModifyDBInstance.
+    public func modifyDBInstance(_ input: ModifyDBInstanceInput) async throws -> DBInstance {
+        try await instance(.modifyDBInstance(input))
+    }
     /// DeleteDBCluster.
     public func deleteDBCluster(_ input: DeleteDBClusterInput) async throws -> DBCluster {
         try await cluster(.deleteDBCluster(input))

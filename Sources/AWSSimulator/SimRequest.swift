@@ -29,6 +29,8 @@ public enum SimRequest: Sendable, Hashable {
     case deleteDBInstance(identifier: String, skipFinalSnapshot: Bool)
     /// rds ModifyDBCluster.
     case modifyDBCluster(ModifyDBClusterInput)
+    /// ModifyDBInstance.
+    case modifyDBInstance(ModifyDBInstanceInput)
     /// rds DeleteDBCluster.
     case deleteDBCluster(DeleteDBClusterInput)
     /// rds AddTagsToResource.
@@ -72,6 +74,7 @@ public enum SimRequest: Sendable, Hashable {
         case .describeDBInstances: return "DescribeDBInstances"
         case .deleteDBInstance: return "DeleteDBInstance"
         case .modifyDBCluster: return "ModifyDBCluster"
+        case .modifyDBInstance: return "ModifyDBInstance"
         case .deleteDBCluster: return "DeleteDBCluster"
         case .addTagsToResource: return "AddTagsToResource"
         case .listTagsForResource: return "ListTagsForResource"

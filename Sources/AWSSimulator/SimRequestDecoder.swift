@@ -86,6 +86,10 @@ enum SimRequestDecoder {
                 clusterIdentifier: try required("DBClusterIdentifier"), newClusterIdentifier: p["NewDBClusterIdentifier"],
                 applyImmediately: bool("ApplyImmediately"), deletionProtection: bool("DeletionProtection"),
                 manageMasterUserPassword: bool("ManageMasterUserPassword")))
+        case ("rds", "ModifyDBInstance"):
+            return .modifyDBInstance(ModifyDBInstanceInput(
+                instanceIdentifier: try required("DBInstanceIdentifier"), newInstanceIdentifier: p["NewDBInstanceIdentifier"],
+                applyImmediately: bool("ApplyImmediately")))
         case ("rds", "DeleteDBCluster"):
             return .deleteDBCluster(DeleteDBClusterInput(clusterIdentifier: try required("DBClusterIdentifier"),
                                                          skipFinalSnapshot: bool("SkipFinalSnapshot") ?? false,

@@ -103,6 +103,7 @@ extension SimWorld {
         case .describeDBInstances(let input): return .instancePage(try describeInstances(input, context))
         case .deleteDBInstance(let id, _): return .instance(try deleteInstance(id: id, context))
         case .modifyDBCluster(let input): return .cluster(try modifyCluster(input, context))
+        case .modifyDBInstance(let input): return .instance(try modifyInstance(input, context))
         case .deleteDBCluster(let input): return .cluster(try deleteCluster(input, context))
         case .addTagsToResource(let arn, let tags): try addTags(arn: arn, tags: tags, context); return .empty
         case .listTagsForResource(let arn): return .tags(try listTags(arn: arn, context))

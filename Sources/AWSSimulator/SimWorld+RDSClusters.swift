@@ -121,6 +121,33 @@ extension SimWorld {
         return model(cluster, state: regions[context.scope] ?? RegionState(), now: context.now)
     }
 
+    /// ModifyDBInstance: a rename with ApplyImmediately takes `rename_seconds` (`renaming`); without it AWS
+    /// leaves the rename pending for the maintenance window, which the simulator never reaches.
+    func modifyInstance(_ input: ModifyDBInstanceInput, _ context: SimContext) throws(SimDenial) -> DBInstance {
+        guard var instance = regions[context.scope]?.instances[input.instanceIdentifier.lowercased()] else {
+            throw .instanceNotFound(input.instanceIdentifier)
+        }
+        guard instance.status == "available" else {
+            throw SimDenial("InvalidDBInstanceState", "Instance \(instance.id) is not in the available state.")
+        }
+        let oldID = instance.id
+        if let rawNew = input.newInstanceIdentifier, input.applyImmediately == true {
+            let newID = try Self.validIdentifier(rawNew, parameter: "NewDBInstanceIdentifier")
+            if newID != oldID {
+                if regions[context.scope]?.instances[newID] != nil {
+                    throw SimDenial("DBInstanceAlreadyExists", "DB instance already exists")
+                }
+                instance.id = newID
+                instance.status = "renaming"
+                instance.until = context.now.addingTimeInterval(scenario.durations.renameSeconds)
+                schedule(instance.until)
+            }
+        }
+        regions[context.scope]?.instances[oldID] = nil
+        regions[context.scope]?.instances[instance.id] = instance
+        return model(instance, state: regions[context.scope] ?? RegionState())
+    }
+
     /// DeleteDBCluster: refused with deletion protection or while instances remain.
     func deleteCluster(_ input: DeleteDBClusterInput, _ context: SimContext) throws(SimDenial) -> DBCluster {
         guard var cluster = regions[context.scope]?.clusters[input.clusterIdentifier.lowercased()] else {

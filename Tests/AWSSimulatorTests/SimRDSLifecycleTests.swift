@@ -142,6 +142,33 @@ struct SimRDSLifecycleTests {
         #expect(try await rds.describeDBClusters(.init(clusterIdentifier: "orders-old")).items.first?.status == "available")
     }
 
+    @Test func instanceRename_needsApplyImmediately_takesRenameTime_andRefusesACollision() async throws {
+        let (world, clock) = try SimFixture.world()
+        let rds = SimFixture.rds(world, SimFixture.prod)
+        let pending = try await rds.modifyDBInstance(.init(instanceIdentifier: "orders-prod-instance-1", newInstanceIdentifier: "spare"))
+        #expect(pending.identifier == "orders-prod-instance-1")
+        #expect(pending.status == "available")
+        let collision = await SimFixture.awsError {
+            _ = try await rds.modifyDBInstance(.init(instanceIdentifier: "orders-prod-instance-1", newInstanceIdentifier: "Orders-Prod-Instance-2",
+                                                     applyImmediately: true))
+        }
+        #expect(collision?.code == "DBInstanceAlreadyExists")
+        let renamed = try await rds.modifyDBInstance(.init(instanceIdentifier: "orders-prod-instance-1", newInstanceIdentifier: "Orders-Writer",
+                                                           applyImmediately: true))
+        #expect(renamed.identifier == "orders-writer")
+        #expect(renamed.status == "renaming")
+        #expect(renamed.clusterIdentifier == "orders-prod")
+        let busy = await SimFixture.awsError {
+            _ = try await rds.modifyDBInstance(.init(instanceIdentifier: "orders-writer", newInstanceIdentifier: "again", applyImmediately: true))
+        }
+        #expect(busy?.code == "InvalidDBInstanceState")
+        clock.advance(by: .seconds(120))
+        let settled = try await rds.describeDBInstances(.init(instanceIdentifier: "orders-writer")).items
+        #expect(settled.map(\.status) == ["available"])
+        let old = await SimFixture.code { _ = try await rds.describeDBInstances(.init(instanceIdentifier: "orders-prod-instance-1")) }
+        #expect(old == "DBInstanceNotFound")
+    }
+
     @Test func deleteCluster_refusedWhileInstancesRemain_andWithProtection_thenGone() async throws {
         let (world, clock) = try SimFixture.world()
         let rds = SimFixture.rds(world, SimFixture.prod)

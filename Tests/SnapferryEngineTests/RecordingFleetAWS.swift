@@ -75,6 +75,10 @@ struct RecordingRDS: RDSAPI {
     func deleteDBInstance(identifier: String, skipFinalSnapshot: Bool) async throws -> DBInstance {
         try await base.deleteDBInstance(identifier: identifier, skipFinalSnapshot: skipFinalSnapshot)
     }
+    func modifyDBInstance(_ input: ModifyDBInstanceInput) async throws -> DBInstance {
+        await log.append("ModifyDBInstance", input.instanceIdentifier)
+        return try await base.modifyDBInstance(input)
+    }
     func modifyDBCluster(_ input: ModifyDBClusterInput) async throws -> DBCluster {
         await log.append("ModifyDBCluster", input.clusterIdentifier)
         return try await base.modifyDBCluster(input)

@@ -29,6 +29,8 @@ public protocol RDSAPI: Sendable {
     func deleteDBInstance(identifier: String, skipFinalSnapshot: Bool) async throws -> DBInstance
     /// ModifyDBCluster.
     func modifyDBCluster(_ input: ModifyDBClusterInput) async throws -> DBCluster
+    /// ModifyDBInstance (rename).
+    func modifyDBInstance(_ input: ModifyDBInstanceInput) async throws -> DBInstance
     /// DeleteDBCluster.
     func deleteDBCluster(_ input: DeleteDBClusterInput) async throws -> DBCluster
     /// AddTagsToResource.

@@ -146,6 +146,15 @@ public struct RDSClient: RDSAPI {
         return try RDSDecode.cluster(try RDSDecode.required(try await call("ModifyDBCluster", p), "DBCluster"))
     }
 
+    /// ModifyDBInstance.
+    public func modifyDBInstance(_ input: ModifyDBInstanceInput) async throws -> DBInstance {
+        var p = QueryParameters()
+        p.set("DBInstanceIdentifier", input.instanceIdentifier)
+        p.set("NewDBInstanceIdentifier", input.newInstanceIdentifier)
+        p.set("ApplyImmediately", input.applyImmediately)
+        return try RDSDecode.instance(try RDSDecode.required(try await call("ModifyDBInstance", p), "DBInstance"))
+    }
+
     /// DeleteDBCluster.
     public func deleteDBCluster(_ input: DeleteDBClusterInput) async throws -> DBCluster {
         var p = QueryParameters()

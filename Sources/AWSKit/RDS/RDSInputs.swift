@@ -167,6 +167,21 @@ public struct ModifyDBClusterInput: Sendable, Hashable {
     }
 }
 
+/// ModifyDBInstance parameters (rename).
+public struct ModifyDBInstanceInput: Sendable, Hashable {
+    /// Instance to modify.
+    public var instanceIdentifier: String
+    /// Rename to this id.
+    public var newInstanceIdentifier: String?
+    /// Apply now (renames need it; without it a rename waits for the maintenance window).
+    public var applyImmediately: Bool?
+    /// Creates the input.
+    public init(instanceIdentifier: String, newInstanceIdentifier: String? = nil, applyImmediately: Bool? = nil) {
+        self.instanceIdentifier = instanceIdentifier; self.newInstanceIdentifier = newInstanceIdentifier
+        self.applyImmediately = applyImmediately
+    }
+}
+
 /// DeleteDBCluster parameters.
 public struct DeleteDBClusterInput: Sendable, Hashable {
     /// Cluster to delete.

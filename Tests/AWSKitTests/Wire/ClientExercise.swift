@@ -13,7 +13,7 @@ enum ClientExercise {
         "rds:DescribeDBClusters", "rds:DescribeDBClusterSnapshots", "rds:CreateDBClusterSnapshot",
         "rds:CopyDBClusterSnapshot", "rds:DeleteDBClusterSnapshot", "rds:ModifyDBClusterSnapshotAttribute",
         "rds:DescribeDBClusterSnapshotAttributes", "rds:RestoreDBClusterFromSnapshot", "rds:CreateDBInstance",
-        "rds:DescribeDBInstances", "rds:DeleteDBInstance", "rds:ModifyDBCluster", "rds:DeleteDBCluster",
+        "rds:DescribeDBInstances", "rds:DeleteDBInstance", "rds:ModifyDBCluster", "rds:ModifyDBInstance", "rds:DeleteDBCluster",
         "rds:AddTagsToResource", "rds:ListTagsForResource", "rds:DescribeAccountAttributes",
         "sts:AssumeRole", "sts:GetCallerIdentity",
         "kms:DescribeKey", "kms:GetKeyPolicy", "kms:ListAliases",
@@ -64,6 +64,8 @@ enum ClientExercise {
         await recorded { _ = try await rds.modifyDBCluster(ModifyDBClusterInput(
             clusterIdentifier: "c2", newClusterIdentifier: "c3", applyImmediately: true, deletionProtection: false,
             manageMasterUserPassword: true)) }
+        await recorded { _ = try await rds.modifyDBInstance(ModifyDBInstanceInput(
+            instanceIdentifier: "c3-1", newInstanceIdentifier: "c3-2", applyImmediately: true)) }
         await recorded { _ = try await rds.deleteDBCluster(DeleteDBClusterInput(
             clusterIdentifier: "c3", skipFinalSnapshot: false, finalSnapshotIdentifier: "c3-final")) }
         await recorded { try await rds.addTagsToResource(arn: arn, tags: tags) }

@@ -44,6 +44,14 @@ public actor MemoryStateStore: StateStore {
         operationsById[id] = record
     }
 
+    /// Replaces an operation's detail.
+    public func setOperationDetail(id: String, detail: String, at: Date) async throws {
+        guard var record = operationsById[id] else { throw StateStoreError.unknownOperation(id: id) }
+        record.detail = detail
+        record.updatedAt = StoredTime.normalized(at)
+        operationsById[id] = record
+    }
+
     /// One operation by id.
     public func operation(id: String) async throws -> OperationRecord? {
         operationsById[id]

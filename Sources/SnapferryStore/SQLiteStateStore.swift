@@ -119,6 +119,15 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    /// Replaces an operation's detail.
+    public func setOperationDetail(id: String, detail: String, at: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE operations SET detail = ?, updated_at = ? WHERE id = ?",
+                           arguments: [detail, StoredTime.millis(at), id])
+            if db.changesCount == 0 { throw StateStoreError.unknownOperation(id: id) }
+        }
+    }
+
     /// One operation by id.
     public func operation(id: String) async throws -> OperationRecord? {
         try await pool.read { db in

@@ -10,6 +10,8 @@ public protocol StateStore: Sendable {
     func beginOperation(_ operation: OperationRecord) async throws -> OperationRecord
     /// Records how an operation ended (or that it is waiting on AWS).
     func finishOperation(id: String, state: OperationState, error: String?, at: Date) async throws
+    /// Replaces an operation's `detail` (a refresh keeps its transaction record there).
+    func setOperationDetail(id: String, detail: String, at: Date) async throws
     /// One operation by id.
     func operation(id: String) async throws -> OperationRecord?
     /// Operations, newest first, optionally only in the given states and for one source.

@@ -71,6 +71,22 @@ struct StateStoreContractTests {
         }
     }
 
+    @Test("setOperationDetail replaces the detail, keeps the state, survives a re-begin; unknown ids throw", arguments: StoreKind.allCases)
+    func setOperationDetail_replacesDetail(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            _ = try await store.beginOperation(makeOperation("refresh:t", created: 1))
+            try await store.setOperationDetail(id: "refresh:t", detail: #"{"hookPassed":true}"#, at: at(3))
+            _ = try await store.beginOperation(makeOperation("refresh:t", created: 4))
+            let record = try #require(try await store.operation(id: "refresh:t"))
+            #expect(record.detail == #"{"hookPassed":true}"#)
+            #expect(record.state == .running)
+            #expect(record.attempts == 2)
+            await #expect(throws: StateStoreError.unknownOperation(id: "nope")) {
+                try await store.setOperationDetail(id: "nope", detail: "{}", at: at(5))
+            }
+        }
+    }
+
     @Test("finishOperation of an id never begun throws unknownOperation", arguments: StoreKind.allCases)
     func finishOperation_unknownId_throws(kind: StoreKind) async throws {
         try await withStore(kind) { store in

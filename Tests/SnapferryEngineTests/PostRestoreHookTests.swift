@@ -1,0 +1,59 @@
+import Foundation
+import SnapferryEngine
+import Testing
+
+/// The live hook runner with real processes: environment in, exit status and bounded output out,
+/// and a timeout that ends the hook's whole process group.
+@Suite struct PostRestoreHookTests {
+    let runner = ProcessHookRunner()
+
+    @Test func variablesReachTheCommand_noShellInterpretsTheArguments() async {
+        let result = await runner.run(["/bin/sh", "-c", "echo \"$SNAPFERRY_CLUSTER $1\"", "hook", "$HOME;rm -rf /"],
+                                      context: HookContext(environment: ["SNAPFERRY_CLUSTER": "orders-dev-new-202612020330"]),
+                                      timeout: .seconds(20))
+        #expect(result.succeeded)
+        #expect(result.output == "orders-dev-new-202612020330 $HOME;rm -rf /\n")
+    }
+
+    @Test func nonZeroExit_isAFailureWithItsStatusAndOutput() async {
+        let result = await runner.run(["/bin/sh", "-c", "echo masking failed >&2; exit 3"], context: HookContext(environment: [:]),
+                                      timeout: .seconds(20))
+        #expect(!result.succeeded)
+        #expect(result.status == 3)
+        #expect(!result.timedOut)
+        #expect(result.output == "masking failed\n")
+    }
+
+    @Test func timeout_killsTheWholeProcessGroup() async throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("hook-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        let started = ContinuousClock.now
+        let result = await runner.run(["/bin/sh", "-c", "sleep 60 & echo $! > \(pidFile); wait"], context: HookContext(environment: [:]),
+                                      timeout: .seconds(1))
+        #expect(result.timedOut)
+        #expect(result.status == nil)
+        #expect(ContinuousClock.now - started < .seconds(15))
+        let child = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        // The background child was in the hook's group: it is gone too (reaped by init, so kill(0) fails).
+        var gone = false
+        for _ in 0..<50 where !gone {
+            gone = kill(child, 0) != 0
+            if !gone { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(gone)
+    }
+
+    @Test func output_keepsOnlyTheLast16KiB() async {
+        let result = await runner.run(["/bin/sh", "-c", "head -c 100000 /dev/zero | tr '\\0' a; echo END"],
+                                      context: HookContext(environment: [:]), timeout: .seconds(20))
+        #expect(result.succeeded)
+        #expect(result.output.utf8.count == ProcessHookRunner.outputLimit)
+        #expect(result.output.hasSuffix("aaaEND\n"))
+    }
+
+    @Test func aMissingCommand_failsWithTheReason() async {
+        let result = await runner.run(["/nonexistent/hook"], context: HookContext(environment: [:]), timeout: .seconds(5))
+        #expect(!result.succeeded)
+        #expect(result.status == 127)
+    }
+}

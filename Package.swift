@@ -78,7 +78,7 @@ let package = Package(
         // The engine: fleet-wide AWS access, planner execution, journaling (grows with the issues).
         .target(
             name: "SnapferryEngine",
-            dependencies: ["SnapferryCore", "SnapferryConfig", "AWSKit", "SnapferryStore"],
+            dependencies: ["SnapferryCore", "SnapferryConfig", "AWSKit", "AWSSigV4", "SnapferryStore"],
             swiftSettings: strict),
         .executableTarget(
             name: "snapferry",

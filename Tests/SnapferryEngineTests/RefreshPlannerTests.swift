@@ -78,6 +78,9 @@ import Testing
             case .createInstance(let name, let cluster, let cls, let tier):
                 world.instances.append(DBInstance(identifier: name, arn: "arn:db:\(name)", clusterIdentifier: cluster, instanceClass: cls,
                                                   status: "available", engine: "aurora-postgresql", promotionTier: tier))
+            case .manageMasterPassword(let cluster):
+                let i = world.clusters.firstIndex { $0.identifier == cluster }!
+                world.clusters[i].masterUserSecretArn = "arn:aws:secretsmanager:eu-west-1:200000000001:secret:rds!cluster-x"
             case .runHook:
                 hookRuns += 1
                 record?.hookPassed = true

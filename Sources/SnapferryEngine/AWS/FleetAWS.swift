@@ -1,4 +1,5 @@
 import AWSKit
+import AWSSigV4
 import Foundation
 import SnapferryConfig
 import SnapferryCore
@@ -15,6 +16,13 @@ public protocol FleetAWS: Sendable {
     func kms(_ account: Account, region: String) -> any KMSAPI
     /// Where the credentials of `account` come from, for `whoami` (never the secret).
     func credentialSource(_ account: Account) async -> String
+    /// The session `account` is acted on with, for a `post_restore` command (nil where there is none to hand out).
+    func sessionCredential(_ account: Account) async -> AWSCredential?
+}
+
+extension FleetAWS {
+    /// Simulated fleets have no credentials to hand a command.
+    public func sessionCredential(_ account: Account) async -> AWSCredential? { nil }
 }
 
 /// Live clients for a fleet: one credential provider per account (the AWS CLI
@@ -96,6 +104,11 @@ public final class LiveFleetAWS: FleetAWS {
     public func sts(_ account: Account, region: String) -> any STSAPI { STSClient(client: client(account, region)) }
     /// KMS.
     public func kms(_ account: Account, region: String) -> any KMSAPI { KMSClient(client: client(account, region)) }
+
+    /// The account's current session (assumed role, or the daemon's own credentials).
+    public func sessionCredential(_ account: Account) async -> AWSCredential? {
+        try? await (providers[account.name] ?? base).credential(logger: .init(label: "snapferry.refresh")).credential
+    }
 
     /// The provider's own description of where credentials came from.
     public func credentialSource(_ account: Account) async -> String {

@@ -66,6 +66,10 @@ public struct RefreshRecord: Sendable, Hashable, Codable {
     /// Names the replaced cluster's instances had, by the retiring name they were given, so a
     /// rolled-back swap puts them back.
     public var originalInstanceNames: [String: String]
+    /// The snapshot's engine and version, which the restore repeats.
+    public var engine: String?
+    /// Engine version.
+    public var engineVersion: String?
 
     /// Creates the record.
     public init(snapshotIdentifier: String, snapshotArn: String, hookPassed: Bool = false, failure: String? = nil,
@@ -81,6 +85,8 @@ public enum RefreshAction: Sendable, Hashable {
     case copySnapshot(sourceArn: String, copy: String, kmsKey: String)
     /// Restore the new cluster (no instances) from a snapshot id or ARN.
     case restore(cluster: String, snapshot: String, kmsKey: String?)
+    /// Hand the new cluster's master password to RDS-managed Secrets Manager (a restore cannot).
+    case manageMasterPassword(cluster: String)
     /// Create one instance of the new cluster.
     case createInstance(name: String, cluster: String, instanceClass: String, promotionTier: Int?)
     /// Run `post_restore.command`.
@@ -229,6 +235,12 @@ public enum RefreshPlanner {
         if Self.terminal.contains(incoming.status) { return fail(&plan, "the restored cluster \(incoming.identifier) is \(incoming.status)") }
         guard incoming.status == "available" else {
             plan.outcome = .waiting("cluster \(incoming.identifier) is \(incoming.status)")
+            return plan
+        }
+
+        if target.manageMasterPassword, incoming.masterUserSecretArn == nil {
+            plan.steps = [RefreshStep(action: .manageMasterPassword(cluster: names.incoming),
+                                      reason: "master_password: managed, so production's password never works here")]
             return plan
         }
 
@@ -400,6 +412,14 @@ public enum RefreshPlanner {
 }
 
 extension RefreshAction {
+    /// True for steps that make something under a derived name (a second attempt meets the first one's result).
+    var creates: Bool {
+        switch self {
+        case .copySnapshot, .restore, .createInstance: true
+        default: false
+        }
+    }
+
     /// One line, as `plan` shows it.
     public var summary: String {
         switch self {
@@ -407,6 +427,7 @@ extension RefreshAction {
         case .restore(let cluster, let snapshot, let key): "restore \(cluster) from \(snapshot)" + (key != nil ? " (re-keyed)" : "")
         case .createInstance(let name, let cluster, let cls, _): "create instance \(name) (\(cls)) in \(cluster)"
         case .runHook(let cluster): "run post_restore for \(cluster)"
+        case .manageMasterPassword(let cluster): "hand the master password of \(cluster) to Secrets Manager"
         case .renameCluster(let from, let to): "rename cluster \(from) to \(to)"
         case .renameInstance(let from, let to): "rename instance \(from) to \(to)"
         case .deleteInstance(let name): "delete instance \(name)"

@@ -1,0 +1,215 @@
+import AWSKit
+import Foundation
+import SnapferryConfig
+import SnapferryCore
+import SnapferryStore
+
+extension RefreshEngine {
+    /// Usable snapshots per source: what one DescribeDBClusterSnapshots per source account × region
+    /// shows of the carriers the state database records, and whom each is shared with.
+    func candidates(for flights: [Flight], at now: Date) async -> [String: [SharedSnapshot]] {
+        let sourceNames = Set(flights.map(\.target.source))
+        let sources = config.sources.filter { sourceNames.contains($0.name) }
+        let observed = await FleetObserver(config: config, aws: aws).observe(sources, at: now, cache: RunCache())
+        var out: [String: [SharedSnapshot]] = [:]
+        for source in sources {
+            guard let observation = try? observed[source.name]?.get(),
+                  let owned = try? await store.ownedSnapshots(source: source.name) else { continue }
+            let ownedByID = Dictionary(owned.map { ($0.identifier.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+            for flight in flights where flight.target.source == source.name {
+                let accountID = flight.account.id
+                out[source.name, default: []] += observation.snapshots.compactMap { snapshot in
+                    guard let name = SnapshotName(parsing: snapshot.identifier, source: source.name),
+                          let record = ownedByID[snapshot.identifier.lowercased()] else { return nil }
+                    return SharedSnapshot(identifier: snapshot.identifier.lowercased(), arn: snapshot.arn, slot: name.slot,
+                                          status: snapshot.status, createdAt: snapshot.createTime, engine: snapshot.engine,
+                                          engineVersion: snapshot.engineVersion, sharedWithTarget: record.sharedWith.contains(accountID))
+                }.filter { candidate in
+                    // Per target: keep only what is shared with this target's account (several targets may share a source).
+                    candidate.sharedWithTarget
+                }
+            }
+        }
+        return out
+    }
+
+    /// One DescribeDBClusters and one DescribeDBInstances per target account × region for every
+    /// refresh in flight there (and one DescribeDBClusterSnapshots where copies are made).
+    func observe(_ flights: [Flight]) async -> [String: TargetWorld] {
+        let groups = Dictionary(grouping: flights, by: Self.scopeKey)
+        return await withTaskGroup(of: (String, TargetWorld?).self) { group in
+            for (key, members) in groups {
+                group.addTask {
+                    let first = members[0]
+                    let rds = self.aws.rds(first.account, region: first.target.region)
+                    var clusterIDs: [String] = [], copyIDs: [String] = []
+                    for flight in members {
+                        let names = RefreshNames(target: flight.target, slot: flight.slot)
+                        clusterIDs += [names.stable, names.incoming, names.retiring]
+                        if flight.target.copyIntoAccount, let id = flight.record?.snapshotIdentifier {
+                            copyIDs.append(RefreshNames.accountCopy(of: id, target: flight.target.name))
+                        }
+                    }
+                    do {
+                        var world = TargetWorld()
+                        for chunk in stride(from: 0, to: clusterIDs.count, by: 50).map({ Array(clusterIDs[$0..<min($0 + 50, clusterIDs.count)]) }) {
+                            world.clusters += try await rds.allDBClusters(.init(filters: [RDSFilter("db-cluster-id", chunk)])).collect()
+                            world.instances += try await rds.allDBInstances(.init(filters: [RDSFilter("db-cluster-id", chunk)])).collect()
+                        }
+                        if !copyIDs.isEmpty {
+                            world.snapshots = try await rds.allDBClusterSnapshots(
+                                .init(snapshotType: "manual", filters: [RDSFilter("db-cluster-snapshot-id", copyIDs)])).collect()
+                        }
+                        return (key, world)
+                    } catch {
+                        self.logger.warning("could not read the target account", metadata: ["scope": "\(key)", "error": "\(Self.describe(error))"])
+                        return (key, nil)
+                    }
+                }
+            }
+            var out: [String: TargetWorld] = [:]
+            for await (key, world) in group { if let world { out[key] = world } }
+            return out
+        }
+    }
+
+    /// Starts the transaction's journal record.
+    func begin(_ flight: Flight, _ record: RefreshRecord) async -> Bool {
+        flight.record = record
+        do {
+            _ = try await store.beginOperation(OperationRecord(
+                id: flight.operationID, kind: "refresh", subject: flight.target.cluster, source: flight.target.name,
+                account: flight.account.id, region: flight.target.region, createdAt: wallNow(), detail: Self.json(record)))
+            return true
+        } catch {
+            logger.error("cannot journal the refresh", metadata: ["target": "\(flight.target.name)", "error": "\(error)"])
+            flight.record = nil
+            return false
+        }
+    }
+
+    /// Writes the transaction record back to the journal.
+    func save(_ flight: Flight) async {
+        guard let record = flight.record else { return }
+        try? await store.setOperationDetail(id: flight.operationID, detail: Self.json(record), at: wallNow())
+    }
+
+    func finish(_ flight: Flight, _ state: OperationState, error: String?) async {
+        await save(flight)
+        try? await store.finishOperation(id: flight.operationID, state: state, error: error, at: wallNow())
+        try? await store.appendAudit(AuditEntry(at: wallNow(), action: "refresh", subject: flight.target.name, account: flight.account.id,
+                                                region: flight.target.region,
+                                                detail: state == .succeeded ? "from \(flight.record?.snapshotIdentifier ?? "?")"
+                                                                            : "failed and rolled back: \(error ?? "")"))
+    }
+
+    static func json(_ record: RefreshRecord) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(record)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// The tags of everything a refresh creates: snapferry's, then the target's own.
+    func tags(_ flight: Flight) -> [Tag] {
+        var tags = [Tag(ManagedTags.managed, "true"), Tag(ManagedTags.fleet, config.fleet), Tag(ManagedTags.source, flight.target.source),
+                    Tag(ManagedTags.slot, AWSTimestamp.formatSeconds(flight.slot)), Tag(ManagedTags.target, flight.target.name)]
+        tags += flight.target.tags.sorted { $0.key < $1.key }.map { Tag($0.key, $0.value) }
+        return tags
+    }
+
+    /// Performs one step with audit entries; a refusal that cannot pass sets the transaction's failure.
+    func perform(_ step: RefreshStep, _ flight: Flight) async {
+        let rds = aws.rds(flight.account, region: flight.target.region)
+        let target = flight.target
+        let rollingBack = flight.record?.failure != nil
+        do {
+            switch step.action {
+            case let .copySnapshot(arn, copy, key):
+                _ = try await rds.copyDBClusterSnapshot(.init(source: arn, target: copy, kmsKeyId: key, tags: tags(flight)))
+            case let .restore(cluster, snapshot, key):
+                _ = try await rds.restoreDBClusterFromSnapshot(.init(
+                    clusterIdentifier: cluster, snapshotIdentifier: snapshot, engine: flight.record?.engine ?? "aurora-postgresql",
+                    engineVersion: flight.record?.engineVersion, subnetGroup: target.subnetGroup, vpcSecurityGroupIds: target.securityGroups,
+                    kmsKeyId: key, clusterParameterGroup: target.parameterGroup, deletionProtection: false,
+                    serverlessV2: target.serverlessV2.map { ServerlessV2Scaling(minCapacity: $0.minCapacity, maxCapacity: $0.maxCapacity) },
+                    tags: tags(flight)))
+            case let .manageMasterPassword(cluster):
+                _ = try await rds.modifyDBCluster(.init(clusterIdentifier: cluster, applyImmediately: true, manageMasterUserPassword: true))
+            case let .createInstance(name, cluster, instanceClass, tier):
+                _ = try await rds.createDBInstance(.init(instanceIdentifier: name, instanceClass: instanceClass,
+                                                         engine: flight.record?.engine ?? "aurora-postgresql", clusterIdentifier: cluster,
+                                                         promotionTier: tier, parameterGroup: target.instanceParameterGroup, tags: tags(flight)))
+            case let .runHook(cluster):
+                try await runHook(flight, cluster: cluster, rds: rds)
+            case let .renameCluster(from, to):
+                _ = try await rds.modifyDBCluster(.init(clusterIdentifier: from, newClusterIdentifier: to, applyImmediately: true))
+            case let .renameInstance(from, to):
+                if !rollingBack, flight.record?.originalInstanceNames[to] == nil {
+                    flight.record?.originalInstanceNames[to] = from
+                    await save(flight)
+                }
+                _ = try await rds.modifyDBInstance(.init(instanceIdentifier: from, newInstanceIdentifier: to, applyImmediately: true))
+            case let .deleteInstance(name):
+                _ = try await rds.deleteDBInstance(identifier: name, skipFinalSnapshot: true)
+            case let .deleteCluster(name, final):
+                _ = try await rds.deleteDBCluster(.init(clusterIdentifier: name, skipFinalSnapshot: final == nil, finalSnapshotIdentifier: final))
+            case let .deleteSnapshot(id):
+                _ = try await rds.deleteDBClusterSnapshot(identifier: id)
+            }
+            flight.performed.append(step.action.summary)
+            try? await store.appendAudit(AuditEntry(at: wallNow(), action: "refresh-step", subject: target.name, account: flight.account.id,
+                                                    region: target.region, detail: step.description))
+        } catch let error as AWSError where error.mayHaveBeenApplied || error.isNotFound
+                    || (step.action.creates && ["DBClusterAlreadyExistsFault", "DBInstanceAlreadyExists",
+                                                "DBClusterSnapshotAlreadyExistsFault"].contains(where: error.is)) {
+            // Lost answer, or made by an earlier attempt under the same derived name: the next observation tells.
+        } catch let error as AWSError where error.is("InvalidDBClusterState") || error.is("InvalidDBInstanceState")
+                    || error.is("InvalidDBClusterSnapshotState") || error.retryClass != .terminal {
+            flight.stepFailures += 1
+            logger.notice("refresh step waits", metadata: ["target": "\(target.name)", "step": "\(step.action.summary)",
+                                                           "error": "\(Self.describe(error))"])
+            if flight.stepFailures > maxStepRetries, !rollingBack { flight.record?.failure = "\(step.action.summary): \(Self.describe(error))" }
+        } catch {
+            let reason = "\(step.action.summary): \(Self.describe(error))"
+            logger.error("refresh step failed", metadata: ["target": "\(target.name)", "error": "\(reason)"])
+            if rollingBack {
+                flight.stepFailures += 1
+                if flight.stepFailures > maxStepRetries { flight.outcome = .failed("rollback stopped: \(reason)") }
+            } else {
+                flight.record?.failure = reason
+            }
+        }
+    }
+
+    /// Runs `post_restore` with the new cluster's coordinates and the target session's credentials.
+    private func runHook(_ flight: Flight, cluster: String, rds: any RDSAPI) async throws {
+        guard let hook = flight.target.postRestore else { return }
+        let described = try await rds.describeDBClusters(.init(clusterIdentifier: cluster)).items.first
+        var env = [
+            "SNAPFERRY_TARGET": flight.target.name, "SNAPFERRY_CLUSTER": cluster, "SNAPFERRY_STABLE_CLUSTER": flight.target.cluster,
+            "SNAPFERRY_ACCOUNT_ID": flight.account.id, "SNAPFERRY_REGION": flight.target.region,
+            "SNAPFERRY_SNAPSHOT_ARN": flight.record?.snapshotArn ?? "", "AWS_REGION": flight.target.region,
+            "AWS_DEFAULT_REGION": flight.target.region,
+        ]
+        env["SNAPFERRY_WRITER_ENDPOINT"] = described?.endpoint
+        env["SNAPFERRY_READER_ENDPOINT"] = described?.readerEndpoint
+        env["SNAPFERRY_MASTER_SECRET_ARN"] = described?.masterUserSecretArn
+        if let credential = await aws.sessionCredential(flight.account) {
+            env["AWS_ACCESS_KEY_ID"] = credential.accessKeyId
+            env["AWS_SECRET_ACCESS_KEY"] = credential.secretAccessKey
+            env["AWS_SESSION_TOKEN"] = credential.sessionToken
+        }
+        let result = await hooks.run(hook.command, context: HookContext(environment: env), timeout: hook.timeout)
+        let tail = Redaction.redact(String(result.output.suffix(2000)))
+        try? await store.appendAudit(AuditEntry(at: wallNow(), action: "post-restore", subject: flight.target.name, account: flight.account.id,
+                                                region: flight.target.region,
+                                                detail: "\(result.timedOut ? "timed out" : "exit \(result.status ?? -1)"): \(tail)"))
+        if result.succeeded {
+            flight.record?.hookPassed = true
+        } else {
+            flight.record?.failure = result.timedOut
+                ? "post_restore did not finish within \(hook.timeout)"
+                : "post_restore exited \(result.status ?? -1)"
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import AWSKit
+import Foundation
+import Logging
+import SnapferryConfig
+import SnapferryCore
+import SnapferryStore
+
+/// How one target's refresh ended in a run.
+public enum RefreshOutcome: Sendable, Hashable {
+    /// The stable name serves a cluster restored from `snapshot`.
+    case refreshed(snapshot: String)
+    /// Already refreshed (or failed and rolled back) for the due slot in an earlier run.
+    case alreadyDone(String)
+    /// Not due, or no usable snapshot: nothing was changed.
+    case skipped(String)
+    /// The safety rule stopped it before anything was made.
+    case refused(String)
+    /// The attempt failed and was rolled back; the old cluster serves under its name.
+    case failed(String)
+    /// Still in flight when the run gave up waiting (the next run resumes it).
+    case unfinished(String)
+
+    /// True for the outcomes `apply` counts as success.
+    public var isSuccess: Bool {
+        switch self {
+        case .refreshed, .alreadyDone, .skipped: true
+        case .refused, .failed, .unfinished: false
+        }
+    }
+}
+
+/// One target's result.
+public struct RefreshResult: Sendable, Hashable {
+    /// Target name.
+    public var target: String
+    /// The slot refreshed.
+    public var slot: Date?
+    /// How it ended.
+    public var outcome: RefreshOutcome
+    /// Steps performed in this run, as `plan` words them.
+    public var performed: [String]
+}
+
+/// Runs refreshes for the fleet's targets: for each due target a transaction (see
+/// ``RefreshPlanner``) driven in passes; each pass reads each target account × region once for
+/// all refreshes in flight there, plans every target, and performs their steps in parallel
+/// within `max_parallel` and `max_parallel_per_account`. The transaction record lives in the
+/// journal (`refresh:<account>:<region>:<target>:<slot>`), so a killed run resumes.
+public struct RefreshEngine: Sendable {
+    /// The fleet file.
+    public let config: FleetConfig
+    let aws: any FleetAWS
+    let store: any StateStore
+    let clock: AnyClock
+    let wallNow: @Sendable () -> Date
+    let logger: Logger
+    let hooks: any HookRunner
+    /// First wait between polls; grows ×1.5 to `pollMax`.
+    public var pollInitial: Duration = .seconds(15)
+    /// Longest wait between polls.
+    public var pollMax: Duration = .seconds(120)
+    /// Give up waiting after this many passes (the journal keeps the transaction for the next run).
+    public var maxPasses = 1000
+    /// A step that fails for a reason that may pass (a busy resource) is tried again this many passes.
+    public var maxStepRetries = 5
+
+    /// Creates an engine.
+    public init(config: FleetConfig, aws: any FleetAWS, store: any StateStore, clock: AnyClock = AnyClock(ContinuousClock()),
+                wallNow: @escaping @Sendable () -> Date = { Date() }, hooks: any HookRunner = ProcessHookRunner(),
+                logger: Logger = Logger(label: "snapferry.refresh")) {
+        self.config = config; self.aws = aws; self.store = store; self.clock = clock; self.wallNow = wallNow
+        self.hooks = hooks; self.logger = logger
+    }
+
+    /// One target's transaction in this run.
+    final class Flight: @unchecked Sendable {
+        // @unchecked: touched only by the run loop, between (not during) the parallel step phases.
+        let target: Target
+        let account: Account
+        let slot: Date
+        let operationID: String
+        var record: RefreshRecord?
+        var outcome: RefreshOutcome?
+        var performed: [String] = []
+        var stepFailures = 0
+
+        init(target: Target, account: Account, slot: Date, operationID: String, record: RefreshRecord?) {
+            self.target = target; self.account = account; self.slot = slot; self.operationID = operationID; self.record = record
+        }
+    }
+
+    /// Refreshes the due targets (all, or those named; or those of the named sources).
+    public func run(at now: Date, targets names: [String]? = nil, sources: [String]? = nil) async -> [RefreshResult] {
+        let chosen = config.targets.filter { t in
+            (names == nil || names!.contains(t.name)) && (sources == nil || sources!.contains(t.source))
+        }
+        var flights: [Flight] = []
+        var results: [RefreshResult] = []
+        for target in chosen {
+            do {
+                switch try await start(target, at: now) {
+                case .left(let result): results.append(result)
+                case .right(let flight): flights.append(flight)
+                }
+            } catch {
+                results.append(RefreshResult(target: target.name, slot: nil, outcome: .failed(Self.describe(error)), performed: []))
+            }
+        }
+        if !flights.isEmpty {
+            let candidates = await candidates(for: flights, at: now)
+            await drive(flights, candidates: candidates, at: now)
+        }
+        for flight in flights {
+            results.append(RefreshResult(target: flight.target.name, slot: flight.slot,
+                                         outcome: flight.outcome ?? .unfinished("still in flight"), performed: flight.performed))
+        }
+        return results.sorted { $0.target < $1.target }
+    }
+
+    enum Either<L, R> { case left(L), right(R) }
+
+    /// The due slot of `target` and its journal record: an unfinished transaction of an earlier slot
+    /// is resumed first; a slot already finished is reported as such.
+    func start(_ target: Target, at now: Date) async throws -> Either<RefreshResult, Flight> {
+        guard let account = config.account(named: target.account) else {
+            return .left(RefreshResult(target: target.name, slot: nil, outcome: .failed("unknown account \(target.account)"), performed: []))
+        }
+        let open = try await store.operations(states: [.running, .waiting], source: target.name, limit: 10)
+            .filter { $0.kind == "refresh" }.sorted { $0.createdAt < $1.createdAt }
+        if let resumed = open.first, let slot = Self.slot(ofOperation: resumed.id) {
+            let record = resumed.detail.flatMap { try? JSONDecoder().decode(RefreshRecord.self, from: Data($0.utf8)) }
+            return .right(Flight(target: target, account: account, slot: slot, operationID: resumed.id, record: record))
+        }
+        guard let slot = target.schedule.previousFire(atOrBefore: now, in: target.timeZone) else {
+            return .left(RefreshResult(target: target.name, slot: nil, outcome: .skipped("the schedule has not fired yet"), performed: []))
+        }
+        let id = Self.operationID(target, account: account, slot: slot)
+        if let done = try await store.operation(id: id) {
+            let what = done.state == .succeeded ? "refreshed" : "failed (\(done.error ?? "?")) and rolled back"
+            return .left(RefreshResult(target: target.name, slot: slot,
+                                       outcome: .alreadyDone("\(what) for \(AWSTimestamp.formatSeconds(slot)); next at the next slot"),
+                                       performed: []))
+        }
+        return .right(Flight(target: target, account: account, slot: slot, operationID: id, record: nil))
+    }
+
+    /// `refresh:<account id>:<region>:<target>:<slot>`.
+    static func operationID(_ target: Target, account: Account, slot: Date) -> String {
+        "refresh:\(account.id):\(target.region):\(target.name):\(AWSTimestamp.formatSeconds(slot))"
+    }
+
+    /// The slot at the end of an operation id (`…:<target>:2026-12-02T03:30:00Z`).
+    static func slot(ofOperation id: String) -> Date? {
+        let parts = id.split(separator: ":", maxSplits: 4)
+        return parts.count == 5 ? AWSTimestamp.parse(String(parts[4])) : nil
+    }
+
+    static func describe(_ error: any Error) -> String {
+        (error as? AWSError).map { $0.code.isEmpty ? $0.message : "\($0.code): \($0.message)" } ?? "\(error)"
+    }
+
+    /// The passes: observe, plan, act; sleep with backoff while everything waits.
+    func drive(_ flights: [Flight], candidates: [String: [SharedSnapshot]], at now: Date) async {
+        var delay = pollInitial
+        let maxParallel = config.defaults.limits.maxParallel, perAccount = config.defaults.limits.maxParallelPerAccount
+        for _ in 0..<maxPasses {
+            let active = flights.filter { $0.outcome == nil }
+            if active.isEmpty { return }
+            let worlds = await observe(active)
+            var acted = false
+            var work: [(Flight, RefreshStep)] = []
+            // Transactions already begun count against the limits; new ones start only within them.
+            var running = active.filter { $0.record != nil }
+            for flight in active {
+                guard let world = worlds[Self.scopeKey(flight)] else { continue }
+                let plan = RefreshPlanner.plan(target: flight.target, fleet: config.fleet, slot: flight.slot, now: now,
+                                               candidates: candidates[flight.target.source] ?? [], world: world, record: flight.record)
+                if flight.record == nil, let snapshot = plan.snapshot, case .act = plan.outcome {
+                    let sameAccount = running.filter { $0.account.id == flight.account.id }.count
+                    guard running.count < maxParallel, sameAccount < perAccount else { continue }
+                    var record = RefreshRecord(snapshotIdentifier: snapshot.identifier, snapshotArn: snapshot.arn)
+                    record.engine = snapshot.engine
+                    record.engineVersion = snapshot.engineVersion
+                    if await begin(flight, record) { running.append(flight) } else { continue }
+                }
+                for warning in plan.warnings { logger.warning("\(warning)", metadata: ["target": "\(flight.target.name)"]) }
+                switch plan.outcome {
+                case .skipped(let why): flight.outcome = .skipped(why)
+                case .refused(let why): flight.outcome = .refused(why)
+                case .waiting: break
+                case .act: work += plan.steps.map { (flight, $0) }
+                case .mustRollBack(let why):
+                    flight.record?.failure = why
+                    await save(flight)
+                    acted = true
+                case .done:
+                    await finish(flight, .succeeded, error: nil)
+                    flight.outcome = .refreshed(snapshot: flight.record?.snapshotIdentifier ?? "?")
+                case .failed(let why):
+                    await finish(flight, .failed, error: why)
+                    flight.outcome = .failed(why)
+                }
+            }
+            if !work.isEmpty {
+                acted = true
+                // Flights in parallel; one flight's steps in order (they are few, and its record is not shared).
+                let byFlight = Dictionary(grouping: work) { ObjectIdentifier($0.0) }
+                await withTaskGroup(of: Void.self) { group in
+                    for steps in byFlight.values {
+                        group.addTask {
+                            for (flight, step) in steps { await self.perform(step, flight) }
+                            if let flight = steps.first?.0 { await self.save(flight) }
+                        }
+                    }
+                }
+            }
+            if acted {
+                delay = pollInitial
+                continue
+            }
+            do { try await clock.sleep(for: delay) } catch { return }
+            delay = min(pollMax, delay * 1.5)
+        }
+        for flight in flights where flight.outcome == nil {
+            flight.outcome = .unfinished("still in flight after \(maxPasses) passes; the next run resumes it")
+        }
+    }
+
+    static func scopeKey(_ flight: Flight) -> String { "\(flight.account.id)/\(flight.target.region)" }
+}

@@ -22,7 +22,7 @@ struct AdoptCommand: AsyncParsableCommand {
         if !yes && !interactive { throw ValidationError("adopt changes the state database: pass --yes when not on a terminal") }
         let store = try openStore(fleet)
         let options = try RunOptions.parse(["--config", config.path])
-        let (engine, transport) = try options.engine(fleet, store: store)
+        let (engine, _, transport) = try options.engines(fleet, store: store)
         do {
             let found = try await engine.unrecordedSnapshots(source.name, at: Date())
             guard !found.isEmpty else {

@@ -12,7 +12,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Pin \"now\" (ISO 8601) so a plan or run is reproducible.", valueName: "ISO8601"))
     var at: String?
     @Option(help: "Only this source.") var source: String?
-    @Option(help: "Only this target (refresh; accepted now, used by the refresh commands).") var target: String?
+    @Option(help: "Only this target's refresh (no rotation).") var target: String?
     @Option(help: "Output format.") var format: OutputFormat = .text
     @Flag(help: "Show AWS's full error detail (the canonical request of a signature mismatch, credentials redacted).")
     var verbose = false
@@ -30,21 +30,32 @@ struct RunOptions: ParsableArguments {
         if let source, fleet.source(named: source.lowercased()) == nil {
             throw ValidationError("--source: unknown source \"\(source)\"; known: \(fleet.sources.map(\.name).joined(separator: ", "))")
         }
+        if let target, !fleet.targets.contains(where: { $0.name == target.lowercased() }) {
+            let known = fleet.targets.map(\.name)
+            throw ValidationError("--target: unknown target \"\(target)\"; known: \(known.isEmpty ? "none (the fleet file has no targets)" : known.joined(separator: ", "))")
+        }
         return fleet
     }
 
-    /// The engine over live AWS with `store`; shut `transport` down when done.
-    func engine(_ fleet: FleetConfig, store: any StateStore) throws -> (RotationEngine, AsyncHTTPClientTransport) {
+    /// The rotation and refresh engines over one live AWS (one rate-limit and retry registry for both);
+    /// shut `transport` down when done.
+    func engines(_ fleet: FleetConfig, store: any StateStore) throws -> (RotationEngine, RefreshEngine, AsyncHTTPClientTransport) {
         let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(5),
                                                   network: try NetworkSettings.from(environment: ProcessInfo.processInfo.environment))
         let aws = try LiveFleetAWS(config: fleet, environment: ProcessInfo.processInfo.environment, transport: transport)
         var engine = RotationEngine(config: fleet, aws: aws, store: store)
         engine.pollInitial = fleet.defaults.pollInitial
         engine.pollMax = fleet.defaults.pollMax
-        return (engine, transport)
+        var refresh = RefreshEngine(config: fleet, aws: aws, store: store)
+        refresh.pollInitial = fleet.defaults.pollInitial
+        refresh.pollMax = fleet.defaults.pollMax
+        return (engine, refresh, transport)
     }
 
-    var sources: [String]? { source.map { [$0.lowercased()] } }
+    /// `--target` runs only that target's refresh; otherwise rotation runs for the chosen sources.
+    var sources: [String]? { target != nil ? [] : source.map { [$0.lowercased()] } }
+    /// The targets whose refresh runs: the one named, those of `--source`, or all.
+    var targets: [String]? { target.map { [$0.lowercased()] } }
 
     /// An error for output: AWS's detail only with `--verbose`.
     func describe(_ error: any Error) -> String {
@@ -65,8 +76,9 @@ struct PlanCommand: AsyncParsableCommand {
         let fleet = try run.fleet()
         let (existing, location) = try openExistingStore(fleet)
         if existing == nil { warn("note: \(location.missingMessage); planning as for a first run (apply creates it)") }
-        let (engine, transport) = try run.engine(fleet, store: existing ?? MemoryStateStore())
+        let (engine, refresh, transport) = try run.engines(fleet, store: existing ?? MemoryStateStore())
         let predictions = await engine.predict(at: now, sources: run.sources)
+        let previews = fleet.targets.isEmpty ? [] : await refresh.preview(at: now, targets: run.targets, sources: run.source.map { [$0.lowercased()] })
         try? await transport.shutdown()
         var plans: [PlanJSON] = []
         for (name, result) in predictions {
@@ -77,8 +89,45 @@ struct PlanCommand: AsyncParsableCommand {
             case .failure(let error): plans.append(PlanJSON(source: name, slot: slot, error: run.describe(error), aws: error as? AWSError))
             }
         }
-        if run.format == .json { try JSONOutput.write(plans) } else { printText(plans) }
-        if plans.contains(where: { $0.error != nil || $0.blocked != nil }) { throw ExitCode(1) }
+        if run.format == .json { try JSONOutput.write(plans) } else {
+            printText(plans)
+            for p in previews { printPreview(p) }
+        }
+        let refused = previews.contains { p in
+            if case .refused = p.plan?.outcome { return true }
+            if let settled = p.settled, !settled.isSuccess { return true }
+            return false
+        }
+        if plans.contains(where: { $0.error != nil || $0.blocked != nil }) || refused { throw ExitCode(1) }
+    }
+
+    func printPreview(_ p: RefreshPreview) {
+        print("target \(p.target)" + (p.slot.map { " — due slot \(ISOTime.format($0))" } ?? ""))
+        if let settled = p.settled {
+            switch settled {
+            case .alreadyDone(let what): print("  nothing to do: \(what)")
+            case .skipped(let why): print("  skipped: \(why)")
+            case .refused(let why), .failed(let why), .unfinished(let why): print("  error: \(why)")
+            case .refreshed(let snapshot): print("  refreshed from \(snapshot)")
+            }
+            return
+        }
+        guard let plan = p.plan else { return }
+        if let snapshot = plan.snapshot { print("  from     \(snapshot.identifier)") }
+        switch plan.outcome {
+        case .skipped(let why): print("  skipped: \(why)")
+        case .refused(let why): print("  REFUSED  \(why)")
+        case .waiting(let why): print("  waiting  \(why)")
+        case .done: print("  done; nothing left")
+        case .mustRollBack(let why), .failed(let why): print("  rollback \(why)")
+        case .act:
+            if plan.rollingBack { print("  rolling back a failed attempt") }
+            for step in plan.steps { print("  next     \(step)") }
+            if !plan.rollingBack {
+                print("  then     each following step as the previous one finishes (instances, post_restore, swap, retire)")
+            }
+        }
+        for w in plan.warnings { print("  WARNING  \(w)") }
     }
 
     func printText(_ plans: [PlanJSON]) {
@@ -156,7 +205,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let now = try run.now()
         let fleet = try run.fleet()
         let store = try openStore(fleet)
-        var (engine, transport) = try run.engine(fleet, store: store)
+        var (engine, refresh, transport) = try run.engines(fleet, store: store)
         engine.events = { event in ProgressPrinter(command: "apply")(event) }
         let ask = !yes && isatty(STDIN_FILENO) == 1
         let prompter = DeletionPrompter()
@@ -169,9 +218,17 @@ struct ApplyCommand: AsyncParsableCommand {
                 return await prompter.confirm(source: owner?.name ?? "?", id: id)
             }
         }
+        // Refreshes after rotation, so that they see tonight's snapshot and shares.
+        let (targets, sourceNames) = (run.targets, run.source.map { [$0.lowercased()] })
+        let refreshTask = Task { [refresh] () -> [RefreshResult] in
+            _ = await task.value
+            if Task.isCancelled || fleet.targets.isEmpty { return [] }
+            return await refresh.run(at: now, targets: targets, sources: sourceNames)
+        }
         let interruption = Interruption()
-        interruption.watch { task.cancel() }
+        interruption.watch { task.cancel(); refreshTask.cancel() }
         let outcomes = await task.value
+        let refreshes = await refreshTask.value
         try? await transport.shutdown()
         try await record(outcomes, store: store, interruption: interruption)
 
@@ -192,6 +249,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 printUnrecorded(o.unrecorded, source: o.source)
                 if let f = o.error.map({ run.describe($0) }) ?? o.failure { print("  error: \(f.replacingOccurrences(of: "\n", with: "\n  "))") }
             }
+            for r in refreshes { printRefresh(r) }
         }
         if let status = interruption.exitStatus {
             let inFlight = try await store.operations(states: [.running, .waiting], source: nil, limit: 100)
@@ -199,7 +257,22 @@ struct ApplyCommand: AsyncParsableCommand {
             warn("interrupted by \(interruption.name ?? "a signal"); \(what); the next run resumes from here")
             throw ExitCode(status)
         }
-        if outcomes.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
+        if outcomes.contains(where: { !$0.succeeded }) || refreshes.contains(where: { !$0.outcome.isSuccess }) { throw ExitCode(1) }
+        // `--target` asks for that refresh: finding nothing to refresh from is a failure there.
+        if run.target != nil, refreshes.contains(where: { if case .skipped = $0.outcome { true } else { false } }) { throw ExitCode(1) }
+    }
+
+    func printRefresh(_ r: RefreshResult) {
+        let slot = r.slot.map { " (slot \(ISOTime.format($0)))" } ?? ""
+        switch r.outcome {
+        case .refreshed(let snapshot): print("target \(r.target)\(slot): ok, refreshed from \(snapshot)")
+        case .alreadyDone(let what): print("target \(r.target)\(slot): ok, already \(what)")
+        case .skipped(let why): print("target \(r.target)\(slot): skipped, \(why)")
+        case .refused(let why): print("target \(r.target)\(slot): REFUSED, \(why)")
+        case .failed(let why): print("target \(r.target)\(slot): FAILED and rolled back, \(why)")
+        case .unfinished(let why): print("target \(r.target)\(slot): UNFINISHED, \(why)")
+        }
+        for step in r.performed { print("  done     \(step)") }
     }
 
     /// The run's end in the audit log (`status` shows the last one, and what it saw unrecorded).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SnapferryConfig
 import SnapferryCore
+import SnapferryEngine
 import SnapferryStore
 
 /// `snapferry status`: the fleet as the state database knows it; calls no AWS API and never creates the database.
@@ -100,6 +101,29 @@ struct StatusCommand: AsyncParsableCommand {
             for u in r.unrecorded { print("  unrecorded  \(u)  (this fleet's tags, no state record: state file lost or moved? `snapferry adopt --source \(r.source)`)") }
             for w in r.warnings { print("  WARNING \(w)") }
             for e in r.last_errors { print("  error   \(e)") }
+        }
+        for target in fleet.targets { try await printTarget(target, store: store) }
+    }
+
+    /// A target's last finished refresh and the one in flight, from the journal.
+    func printTarget(_ target: Target, store: any StateStore) async throws {
+        let refreshes = try await store.operations(states: nil, source: target.name, limit: 20).filter { $0.kind == "refresh" }
+        print("target \(target.name)  (\(target.cluster) in \(target.account), from \(target.source))")
+        func snapshot(_ op: OperationRecord) -> String {
+            op.detail.flatMap { try? JSONDecoder().decode(RefreshRecord.self, from: Data($0.utf8)) }?.snapshotIdentifier ?? "?"
+        }
+        func slot(_ op: OperationRecord) -> String { String(op.id.split(separator: ":", maxSplits: 4).last ?? "?") }
+        if let last = refreshes.first(where: { $0.state == .succeeded || $0.state == .failed }) {
+            let took = formatFleetDuration(.seconds(Int(last.updatedAt.timeIntervalSince(last.createdAt))))
+            let result = last.state == .succeeded ? "ok" : "FAILED and rolled back: \(last.error ?? "")"
+            print("  last    \(slot(last))  \(result)  (from \(snapshot(last)), took \(took), ended \(ISOTime.format(last.updatedAt)))")
+        } else {
+            print("  last    none yet")
+        }
+        for open in refreshes where open.state == .running || open.state == .waiting {
+            let record = open.detail.flatMap { try? JSONDecoder().decode(RefreshRecord.self, from: Data($0.utf8)) }
+            let phase = record?.failure.map { "rolling back: \($0)" } ?? (record?.hookPassed == true ? "after post_restore" : "in progress")
+            print("  running \(slot(open))  \(phase)  (from \(snapshot(open)), since \(ISOTime.format(open.createdAt)); the next apply resumes it)")
         }
     }
 }

@@ -228,3 +228,51 @@ public struct RefreshEngine: Sendable {
 
     static func scopeKey(_ flight: Flight) -> String { "\(flight.account.id)/\(flight.target.region)" }
 }
+
+/// What `plan` shows for a target: where its refresh stands and the steps it would take next.
+public struct RefreshPreview: Sendable {
+    /// Target name.
+    public var target: String
+    /// The slot it would refresh (or resume).
+    public var slot: Date?
+    /// Finished, not due, or not readable: the reason; nil when `plan` holds the next steps.
+    public var settled: RefreshOutcome?
+    /// The planner's answer for the current state of the target account.
+    public var plan: RefreshPlan?
+}
+
+extension RefreshEngine {
+    /// One look at each target account and the journal, and the planner's next steps; changes nothing.
+    public func preview(at now: Date, targets names: [String]? = nil, sources: [String]? = nil) async -> [RefreshPreview] {
+        let chosen = config.targets.filter { t in
+            (names == nil || names!.contains(t.name)) && (sources == nil || sources!.contains(t.source))
+        }
+        var previews: [RefreshPreview] = []
+        var flights: [Flight] = []
+        for target in chosen {
+            do {
+                switch try await start(target, at: now) {
+                case .left(let result): previews.append(RefreshPreview(target: target.name, slot: result.slot, settled: result.outcome))
+                case .right(let flight): flights.append(flight)
+                }
+            } catch {
+                previews.append(RefreshPreview(target: target.name, slot: nil, settled: .failed(Self.describe(error))))
+            }
+        }
+        if !flights.isEmpty {
+            let candidates = await candidates(for: flights, at: now)
+            let worlds = await observe(flights)
+            for flight in flights {
+                guard let world = worlds[Self.scopeKey(flight)] else {
+                    previews.append(RefreshPreview(target: flight.target.name, slot: flight.slot,
+                                                   settled: .failed("could not read account \(flight.account.name) (see the log)")))
+                    continue
+                }
+                let plan = RefreshPlanner.plan(target: flight.target, fleet: config.fleet, slot: flight.slot, now: now,
+                                               candidates: candidates[flight.target.source] ?? [], world: world, record: flight.record)
+                previews.append(RefreshPreview(target: flight.target.name, slot: flight.slot, settled: nil, plan: plan))
+            }
+        }
+        return previews.sorted { $0.target < $1.target }
+    }
+}

@@ -30,6 +30,8 @@ struct ClusterRecord: Sendable {
     var until: Date?
     /// The next automated backup.
     var nextBackup: Date
+    /// Accepted, but ends in this failure state instead of `available` (the `fail_after_accept_rate` fault on a restore).
+    var endsIn: String? = nil
     /// While an automated snapshot is being taken the cluster shows `backing-up`.
     var backingUpUntil: Date?
 
@@ -50,10 +52,12 @@ struct InstanceRecord: Sendable {
     var engine: String
     var promotionTier: Int?
     var tags: [Tag]
-    /// `creating`, `available`, `deleting`.
+    /// `creating`, `available`, `renaming`, `deleting`, or a failure state.
     var status: String
     var until: Date?
     var createTime: Date
+    /// Accepted, but ends in this failure state instead of `available` (the `fail_after_accept_rate` fault).
+    var endsIn: String? = nil
 
     var arn: String { SimARN.rds(scope.region, scope.account, "db", id) }
 }

@@ -33,7 +33,7 @@ extension SimWorld {
                         newSnapshots.removeAll { $0.clusterID == id }
                         continue
                     }
-                    cluster.status = "available"; cluster.until = nil
+                    cluster.status = cluster.endsIn ?? "available"; cluster.until = nil
                 }
                 if let until = cluster.until { next = min(next, until) }
                 if let until = cluster.backingUpUntil, until > time { next = min(next, until) }
@@ -45,7 +45,7 @@ extension SimWorld {
                 guard let until = instance.until else { continue }
                 if until <= time {
                     if instance.status == "deleting" { state.instances[id] = nil; continue }
-                    state.instances[id]?.status = "available"; state.instances[id]?.until = nil
+                    state.instances[id]?.status = instance.endsIn ?? "available"; state.instances[id]?.until = nil
                 } else {
                     next = min(next, until)
                 }

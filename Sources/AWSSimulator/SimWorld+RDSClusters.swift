@@ -41,7 +41,8 @@ extension SimWorld {
             kmsKeyArn: key, sizeGb: snapshot.sizeGb, backupRetentionDays: 1, backupWindowStart: window,
             deletionProtection: input.deletionProtection ?? false, subnetGroup: subnetGroup.lowercased(),
             securityGroups: input.vpcSecurityGroupIds, createTime: context.now, masterSecretArn: nil, tags: input.tags,
-            status: "creating", until: until, nextBackup: Self.nextWindow(after: until, windowStart: window))
+            status: "creating", until: until, nextBackup: Self.nextWindow(after: until, windowStart: window),
+            endsIn: context.failAfterAccept ? "incompatible-restore" : nil)
         regions[context.scope]?.clusters[id] = cluster
         schedule(until)
         return model(cluster, state: regions[context.scope] ?? state, now: context.now)
@@ -62,7 +63,8 @@ extension SimWorld {
         let until = context.now.addingTimeInterval(durationRandom.draw(scenario.durations.instanceSeconds))
         let instance = InstanceRecord(id: id, scope: context.scope, clusterID: cluster.id, instanceClass: input.instanceClass,
                                       engine: cluster.engine, promotionTier: input.promotionTier, tags: input.tags,
-                                      status: "creating", until: until, createTime: context.now)
+                                      status: "creating", until: until, createTime: context.now,
+                                      endsIn: context.failAfterAccept ? "incompatible-parameters" : nil)
         regions[context.scope]?.instances[id] = instance
         schedule(until)
         return model(instance, state: state)
@@ -71,7 +73,8 @@ extension SimWorld {
     /// DeleteDBInstance: `deleting` for `delete_seconds`, then gone.
     func deleteInstance(id reference: String, _ context: SimContext) throws(SimDenial) -> DBInstance {
         guard var instance = regions[context.scope]?.instances[reference.lowercased()] else { throw .instanceNotFound(reference) }
-        guard instance.status == "available" else {
+        // A failed instance can be deleted, as AWS allows.
+        guard instance.status == "available" || Self.failureStates.contains(instance.status) else {
             throw SimDenial("InvalidDBInstanceState", "Instance \(instance.id) is not in the available state.")
         }
         instance.status = "deleting"
@@ -148,6 +151,9 @@ extension SimWorld {
         return model(instance, state: regions[context.scope] ?? RegionState())
     }
 
+    /// States a restore or instance ends in when it will never become available; such resources can only be deleted.
+    static let failureStates: Set<String> = ["incompatible-restore", "incompatible-parameters", "inaccessible-encryption-credentials", "failed"]
+
     /// DeleteDBCluster: refused with deletion protection or while instances remain.
     func deleteCluster(_ input: DeleteDBClusterInput, _ context: SimContext) throws(SimDenial) -> DBCluster {
         guard var cluster = regions[context.scope]?.clusters[input.clusterIdentifier.lowercased()] else {
@@ -159,8 +165,13 @@ extension SimWorld {
         }
         let live = regions[context.scope]?.instances.values.contains { $0.clusterID == cluster.id && $0.status != "deleting" } ?? false
         if live { throw .clusterState("Cluster cannot be deleted, it still contains DB instances in non-deleting state.") }
-        guard cluster.displayStatus(at: context.now) == "available" else {
+        let status = cluster.displayStatus(at: context.now)
+        guard status == "available" || Self.failureStates.contains(status) else {
             throw .clusterState("DB cluster \(cluster.id) is not currently in the available state.")
+        }
+        if input.skipFinalSnapshot, input.finalSnapshotIdentifier != nil {
+            throw SimDenial("InvalidParameterCombination",
+                            "FinalDBSnapshotIdentifier can not be specified when deleting a cluster with SkipFinalSnapshot enabled.")
         }
         if !input.skipFinalSnapshot {
             guard let final = input.finalSnapshotIdentifier else {

@@ -1,0 +1,165 @@
+import AWSKit
+import AWSSimulator
+import Foundation
+import SnapferryConfig
+import SnapferryCore
+import SnapferryEngine
+import SnapferryStore
+import SnapferryTestSupport
+import Testing
+
+/// Failures injected at each step of a refresh, on the world of ``RefreshEngineSimTests``: the team
+/// keeps its cluster under its name with its instances, nothing of the failed attempt is left in the
+/// target account, and the next night succeeds. Then a run stopped after every possible number of
+/// passes and resumed by a fresh engine: exactly one cluster under the stable name, nothing orphaned.
+@Suite struct RefreshFailureTests {
+    typealias Sim = RefreshEngineSimTests
+
+    struct Fleet {
+        let config: FleetConfig
+        let clock: ManualClock
+        let world: SimWorld
+        let store: MemoryStateStore
+
+        init(hook: String? = nil) throws {
+            var yaml = Sim.fleetYAML
+            if let hook {
+                yaml = yaml.replacingOccurrences(of: #"post_restore: { command: ["/bin/sh", "-c", "test \"$SNAPFERRY_STABLE_CLUSTER\" = orders-test"], timeout: 1m }"#,
+                                                 with: hook)
+            }
+            config = try FleetLoader.load(yaml: yaml, file: "fleet.yaml").get()
+            clock = ManualClock(start: Sim.start)
+            let clock = self.clock
+            world = try SimWorld(scenario: try Sim.scenario(), now: { clock.nowDate })
+            store = MemoryStateStore()
+        }
+
+        func rotation() -> RotationEngine {
+            var engine = RotationEngine(config: config, aws: SimFleetAWS(world: world), store: store, clock: AnyClock(clock),
+                                        wallNow: { [clock] in clock.nowDate })
+            engine.pollInitial = .seconds(30)
+            engine.pollMax = .seconds(300)
+            return engine
+        }
+
+        func refresh(maxPasses: Int = 1000) -> RefreshEngine {
+            var engine = RefreshEngine(config: config, aws: SimFleetAWS(world: world), store: store, clock: AnyClock(clock),
+                                       wallNow: { [clock] in clock.nowDate })
+            engine.pollInitial = .seconds(30)
+            engine.pollMax = .seconds(300)
+            engine.maxPasses = maxPasses
+            return engine
+        }
+
+        /// Rotation at 01:00 and refresh at 03:30 of `night`; the refresh results by target.
+        func night(_ night: Int, refresh: RefreshEngine? = nil, targets: [String]? = nil) async throws -> [String: RefreshOutcome] {
+            let rotateAt = Sim.start.addingTimeInterval(Double(night) * 86400 + 3600)
+            if clock.nowDate < rotateAt { clock.advance(to: ManualClock.Instant(offset: .seconds(Int64(rotateAt.timeIntervalSince(Sim.start))))) }
+            let rotation = self.rotation()
+            _ = try #require(await Sim.inVirtualTime(clock) { await rotation.apply(at: rotateAt) })
+            let refreshAt = Sim.start.addingTimeInterval(Double(night) * 86400 + 3 * 3600 + 1800)
+            if clock.nowDate < refreshAt { clock.advance(to: ManualClock.Instant(offset: .seconds(Int64(refreshAt.timeIntervalSince(Sim.start))))) }
+            let engine = refresh ?? self.refresh()
+            let results = try #require(await Sim.inVirtualTime(clock) { await engine.run(at: refreshAt, targets: targets) })
+            return Dictionary(uniqueKeysWithValues: results.map { ($0.target, $0.outcome) })
+        }
+
+        func rds(_ account: String) -> SimRDS { SimRDS(world: world, caller: .account(account), region: Sim.region) }
+
+        /// What the target account holds: clusters with status and slot tag, instances, manual snapshots.
+        func holdings(_ account: String) async throws -> [String] {
+            let rds = rds(account)
+            let clusters = try await rds.describeDBClusters(.init()).items.map {
+                "cluster \($0.identifier) \($0.status) \($0.tags.dictionary["snapferry:slot"] ?? "-")"
+            }
+            let instances = try await rds.describeDBInstances(.init()).items.map { "instance \($0.identifier) of \($0.clusterIdentifier ?? "-") \($0.status)" }
+            let snapshots = try await rds.describeDBClusterSnapshots(.init(snapshotType: "manual")).items.map { "snapshot \($0.identifier)" }
+            return (clusters + instances + snapshots).sorted()
+        }
+    }
+
+    static let devBefore = ["cluster orders-dev available 2026-11-30T03:30:00Z",
+                            "instance orders-dev-instance-1 of orders-dev available", "instance orders-dev-instance-2 of orders-dev available"]
+
+    @Test func restoreRefusedByTheKeyPolicy_leavesTheTeamsCluster_andTheNextNightSucceeds() async throws {
+        let fleet = try Fleet()
+        // The source CMK no longer names the dev account.
+        let narrowed = try JSONDecoder().decode(SimJSON.self, from: Data("""
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*",
+             "Principal": {"AWS": ["arn:aws:iam::\(Sim.prod):root", "arn:aws:iam::\(Sim.test):root", "arn:aws:iam::\(Sim.qa):root"]}}]}
+            """.utf8))
+        #expect(await fleet.world.setKeyPolicy(keyArn: Sim.prodKey, policy: narrowed))
+        let first = try await fleet.night(0, targets: ["orders-dev"])
+        guard case .failed(let why) = first["orders-dev"] else { Issue.record("\(first)"); return }
+        #expect(why.contains("KMSKeyNotAccessibleFault"), "\(why)")
+        #expect(try await fleet.holdings(Sim.dev) == Self.devBefore)
+
+        let full = try Sim.scenario().kmsKeys.first { $0.arn == Sim.prodKey }?.policy
+        #expect(await fleet.world.setKeyPolicy(keyArn: Sim.prodKey, policy: try #require(full)))
+        let second = try await fleet.night(1, targets: ["orders-dev"])
+        guard case .refreshed = second["orders-dev"] else { Issue.record("\(second)"); return }
+        #expect(try await fleet.holdings(Sim.dev) == ["cluster orders-dev available 2026-12-02T03:30:00Z",
+                                                      "instance orders-dev-1 of orders-dev available",
+                                                      "instance orders-dev-2 of orders-dev available"])
+    }
+
+    @Test(arguments: [
+        ("CreateDBInstance", #"{"error_rate": 1, "code": "InstanceQuotaExceeded", "status": 400}"#, "InstanceQuotaExceeded"),
+        ("RestoreDBClusterFromSnapshot", #"{"fail_after_accept_rate": 1}"#, "incompatible-restore"),
+        ("CreateDBInstance", #"{"fail_after_accept_rate": 1}"#, "incompatible-parameters"),
+        ("ModifyDBInstance", #"{"error_rate": 1, "code": "DBInstanceAlreadyExists", "status": 400}"#, "DBInstanceAlreadyExists"),
+    ])
+    func aFailingStep_rollsBackToTheTeamsCluster(operation: String, fault: String, expected: String) async throws {
+        let fleet = try Fleet()
+        let rule = try JSONDecoder().decode(SimFaultRules.Rule.self, from: Data(
+            (#"{"service": "rds", "operation": "\#(operation)", "account": "\#(Sim.dev)", "# + fault.dropFirst()).utf8))
+        await fleet.world.setFaults(SimFaultRules(rules: [rule]))
+        let first = try await fleet.night(0, targets: ["orders-dev"])
+        guard case .failed(let why) = first["orders-dev"] else { Issue.record("\(operation): \(first)"); return }
+        #expect(why.contains(expected), "\(why)")
+        #expect(try await fleet.holdings(Sim.dev) == Self.devBefore, "\(operation)")
+
+        await fleet.world.setFaults(SimFaultRules())
+        let second = try await fleet.night(1, targets: ["orders-dev"])
+        guard case .refreshed = second["orders-dev"] else { Issue.record("\(operation): \(second)"); return }
+    }
+
+    @Test(arguments: [
+        (#"post_restore: { command: ["/bin/sh", "-c", "echo masking failed; exit 1"], timeout: 1m }"#, "post_restore exited 1"),
+        (#"post_restore: { command: ["/bin/sleep", "30"], timeout: 1s }"#, "post_restore did not finish within"),
+    ])
+    func aFailingHook_leavesNothingOfTheAttempt(hook: String, expected: String) async throws {
+        let fleet = try Fleet(hook: hook)
+        let first = try await fleet.night(0, targets: ["orders-test"])
+        guard case .failed(let why) = first["orders-test"] else { Issue.record("\(first)"); return }
+        #expect(why.contains(expected), "\(why)")
+        // orders-test had no cluster yet: after the rollback its account holds nothing (copy, cluster, instance all gone).
+        let held = try await fleet.holdings(Sim.test)
+        #expect(held.isEmpty, "\(held)")
+        let audit = try await fleet.store.audit(limit: 100).filter { $0.action == "post-restore" }
+        #expect(audit.first?.detail.contains(expected.contains("exited") ? "exit 1: masking failed" : "timed out") == true)
+    }
+
+    @Test func aRunStoppedAfterAnyNumberOfPasses_isFinishedByTheNextRun_withExactlyOneClusterAndNoOrphans() async throws {
+        var passesSeen = 0
+        for stopAfter in 1...15 {
+            let fleet = try Fleet()
+            let stopped = try await fleet.night(0, refresh: fleet.refresh(maxPasses: stopAfter), targets: ["orders-dev", "orders-test"])
+            if stopped.values.allSatisfy({ if case .refreshed = $0 { true } else { false } }) { break }
+            passesSeen = stopAfter
+            // A fresh engine (a restarted process) with the same journal, a little later.
+            let resumed = try await fleet.night(0, targets: ["orders-dev", "orders-test"])
+            guard case .refreshed = resumed["orders-dev"], case .refreshed = resumed["orders-test"] else {
+                Issue.record("stopped after \(stopAfter) passes, then: \(resumed)"); continue
+            }
+            #expect(try await fleet.holdings(Sim.dev) == ["cluster orders-dev available 2026-12-01T03:30:00Z",
+                                                          "instance orders-dev-1 of orders-dev available",
+                                                          "instance orders-dev-2 of orders-dev available"], "stopped after \(stopAfter)")
+            #expect(try await fleet.holdings(Sim.test) == ["cluster orders-test available 2026-12-01T03:30:00Z",
+                                                           "instance orders-test-1 of orders-test available"], "stopped after \(stopAfter)")
+            let restores = await fleet.world.calls().filter { $0.operation == "RestoreDBClusterFromSnapshot" && $0.status == 200 }
+            #expect(restores.count == 2, "stopped after \(stopAfter): \(restores.count) restores")
+        }
+        #expect(passesSeen >= 8, "the refresh should span many passes; it finished after \(passesSeen)")
+    }
+}

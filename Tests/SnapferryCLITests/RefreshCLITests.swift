@@ -9,7 +9,7 @@ import Testing
 /// copies into its account first, through a role that wants an external id), and a target whose
 /// cluster has no snapferry tag, refused with exit 1 and left as it was. The target accounts are
 /// read back with reader keys of their own, not through snapferry.
-@Suite(.timeLimit(.minutes(5))) struct RefreshCLITests {
+@Suite(.timeLimit(.minutes(10))) struct RefreshCLITests {
     static let prod = "111111111111", dev = "222222222222", test = "333333333333"
     static let cmk = "arn:aws:kms:eu-west-1:111111111111:key/0f9a8b7c-1111-2222-3333-444455556666"
     static func key(_ account: String) -> String { "arn:aws:kms:eu-west-1:\(account):key/0b000000-1111-2222-3333-\(account)" }
@@ -94,7 +94,7 @@ import Testing
         let env = ["AWS_ACCESS_KEY_ID": "AKIAPROD000000000001", "AWS_SECRET_ACCESS_KEY": "prod-secret", "AWS_EC2_METADATA_DISABLED": "true",
                    "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
         func snapferry(_ args: [String]) async throws -> CommandResult {
-            try await CommandRunner.run(TestPaths.binary("snapferry"), args + ["--config", fleetPath], environment: env, timeout: .seconds(150))
+            try await CommandRunner.run(TestPaths.binary("snapferry"), args + ["--config", fleetPath], environment: env, timeout: .seconds(300))
         }
         let (devRDS, devTransport) = Self.rds(sim.endpoint, account: Self.dev, key: "AKIADEVREADER0000001", secret: "dev-secret")
         let (testRDS, testTransport) = Self.rds(sim.endpoint, account: Self.test, key: "AKIATESTREADER000001", secret: "test-secret")

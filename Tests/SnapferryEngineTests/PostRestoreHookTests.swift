@@ -27,12 +27,10 @@ import Testing
     @Test func timeout_killsTheWholeProcessGroup() async throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("hook-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
-        let started = ContinuousClock.now
         let result = await runner.run(["/bin/sh", "-c", "sleep 60 & echo $! > \(pidFile); wait"], context: HookContext(environment: [:]),
                                       timeout: .seconds(1))
         #expect(result.timedOut)
         #expect(result.status == nil)
-        #expect(ContinuousClock.now - started < .seconds(15))
         let child = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         // The background child was in the hook's group: it is gone too (reaped by init, so kill(0) fails).
         var gone = false

@@ -118,7 +118,9 @@ extension RefreshEngine {
     }
 
     /// Performs one step with audit entries; a refusal that cannot pass sets the transaction's failure.
-    func perform(_ step: RefreshStep, _ flight: Flight) async {
+    /// Returns whether anything changed (the step was done, or the transaction's course did).
+    @discardableResult
+    func perform(_ step: RefreshStep, _ flight: Flight) async -> Bool {
         let rds = aws.rds(flight.account, region: flight.target.region)
         let target = flight.target
         let rollingBack = flight.record?.failure != nil
@@ -159,25 +161,32 @@ extension RefreshEngine {
             flight.performed.append(step.action.summary)
             try? await store.appendAudit(AuditEntry(at: wallNow(), action: "refresh-step", subject: target.name, account: flight.account.id,
                                                     region: target.region, detail: step.description))
+            return true
         } catch let error as AWSError where error.mayHaveBeenApplied || error.isNotFound
                     || (step.action.creates && ["DBClusterAlreadyExistsFault", "DBInstanceAlreadyExists",
                                                 "DBClusterSnapshotAlreadyExistsFault"].contains(where: error.is)) {
             // Lost answer, or made by an earlier attempt under the same derived name: the next observation tells.
+            return true
         } catch let error as AWSError where error.is("InvalidDBClusterState") || error.is("InvalidDBInstanceState")
                     || error.is("InvalidDBClusterSnapshotState") || error.retryClass != .terminal {
             flight.stepFailures += 1
             logger.notice("refresh step waits", metadata: ["target": "\(target.name)", "step": "\(step.action.summary)",
                                                            "error": "\(Self.describe(error))"])
-            if flight.stepFailures > maxStepRetries, !rollingBack { flight.record?.failure = "\(step.action.summary): \(Self.describe(error))" }
+            if flight.stepFailures > maxStepRetries, !rollingBack {
+                flight.record?.failure = "\(step.action.summary): \(Self.describe(error))"
+                return true
+            }
+            return false
         } catch {
             let reason = "\(step.action.summary): \(Self.describe(error))"
             logger.error("refresh step failed", metadata: ["target": "\(target.name)", "error": "\(reason)"])
             if rollingBack {
                 flight.stepFailures += 1
                 if flight.stepFailures > maxStepRetries { flight.outcome = .failed("rollback stopped: \(reason)") }
-            } else {
-                flight.record?.failure = reason
+                return false
             }
+            flight.record?.failure = reason
+            return true
         }
     }
 

@@ -202,17 +202,21 @@ public struct RefreshEngine: Sendable {
                 }
             }
             if !work.isEmpty {
-                acted = true
                 // Flights in parallel; one flight's steps in order (they are few, and its record is not shared).
                 let byFlight = Dictionary(grouping: work) { ObjectIdentifier($0.0) }
-                await withTaskGroup(of: Void.self) { group in
+                // A pass that changed nothing (every step refused for a passing reason) waits before the next.
+                let progressed = await withTaskGroup(of: Bool.self) { group in
                     for steps in byFlight.values {
                         group.addTask {
-                            for (flight, step) in steps { await self.perform(step, flight) }
+                            var progressed = false
+                            for (flight, step) in steps { progressed = await self.perform(step, flight) || progressed }
                             if let flight = steps.first?.0 { await self.save(flight) }
+                            return progressed
                         }
                     }
+                    return await group.reduce(false) { $0 || $1 }
                 }
+                acted = acted || progressed
             }
             if acted {
                 delay = pollInitial

@@ -267,6 +267,12 @@ public enum RefreshPlanner {
 
         // Swap: move the old cluster and its instances aside, then the new ones under the stable names.
         if let stable {
+            // A backup or maintenance in progress refuses the rename: wait for it.
+            let busy = [stable.status] + world.instances(of: names.stable).map(\.status)
+            if let status = busy.first(where: { $0 != "available" }) {
+                plan.outcome = .waiting("the current \(names.stable) is \(status)")
+                return plan
+            }
             plan.steps.append(RefreshStep(action: .renameCluster(from: stable.identifier.lowercased(), to: names.retiring),
                                           reason: "frees the stable name for the new cluster"))
             for (k, instance) in world.instances(of: names.stable).enumerated() {

@@ -45,8 +45,13 @@ import Testing
          "durations": {"restore_seconds": [600, 900], "instance_seconds": [300, 600], "rename_seconds": 60, "delete_seconds": 120}}
         """
 
-    static func fleet(endpoint: String, state: String) -> String {
-        """
+    static func fleet(endpoint: String, state: String, withQA: Bool = true) -> String {
+        let qa = withQA ? """
+              - { name: orders-qa, source: orders, account: test, schedule: "0 3 * * *", cluster: orders-qa,
+                  instances: [{ class: db.r6g.large }], subnet_group: test-db, security_groups: [sg-00000000000000ae1],
+                  kms_key: "\(key(test))" }
+            """ : ""
+        return """
         version: 1
         fleet: e2e
         state: \(state)
@@ -66,9 +71,7 @@ import Testing
           - { name: orders-test, source: orders, account: test, schedule: "0 3 * * *", cluster: orders-test,
               instances: [{ class: db.r6g.large }], subnet_group: test-db, security_groups: [sg-00000000000000ae1],
               kms_key: "\(key(test))", copy_into_account: true, master_password: managed }
-          - { name: orders-qa, source: orders, account: test, schedule: "0 3 * * *", cluster: orders-qa,
-              instances: [{ class: db.r6g.large }], subnet_group: test-db, security_groups: [sg-00000000000000ae1],
-              kms_key: "\(key(test))" }
+        \(qa)
         """
     }
 
@@ -134,5 +137,85 @@ import Testing
         let status = try await snapferry(["status", "--at", "2026-12-02T03:30:00Z"])
         #expect(status.stdout.contains("target orders-dev"), "\(status.stdout)")
         #expect(status.stdout.contains("2026-12-02T03:00:00Z  ok  (from snapferry-orders-20261202-0200-s1"), "\(status.stdout)")
+    }
+
+    /// `apply` SIGKILLed 15 times over the steps of one night's refreshes (after its n-th mutating call,
+    /// or after a delay that lands in a wait), restarted each time, then run to the end: exactly one
+    /// cluster under each stable name, serving, with its instances; no orphan clusters, instances or
+    /// copies; one restore per target.
+    @Test func apply_killedAt15PointsOfARefresh_resumesToExactlyOneClusterAndNoOrphans() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("refresh-kill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let scenarioPath = dir.appendingPathComponent("scenario.json").path
+        try Self.scenario.write(toFile: scenarioPath, atomically: true, encoding: .utf8)
+        let sim = try await SimProcess.start(scenarioPath: scenarioPath, timeScale: 100)
+        defer { sim.stop() }
+        let fleetPath = dir.appendingPathComponent("fleet.yaml").path
+        try Self.fleet(endpoint: sim.endpoint, state: dir.appendingPathComponent("state.sqlite").path, withQA: false)
+            .write(toFile: fleetPath, atomically: true, encoding: .utf8)
+        let env = ["AWS_ACCESS_KEY_ID": "AKIAPROD000000000001", "AWS_SECRET_ACCESS_KEY": "prod-secret", "AWS_EC2_METADATA_DISABLED": "true",
+                   "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
+        enum Kill { case afterMutations(Int), afterDelay(Duration) }
+        // A night makes about 22 mutating calls (rotation, then both refreshes) and spends most of its time
+        // waiting for restores and instances (at time scale 100, some 15 s): kills after the first mutating
+        // call of a run walk through the steps, kills after a delay land in the waits.
+        let plan: [Kill] = [.afterMutations(1), .afterMutations(1), .afterDelay(.milliseconds(900)), .afterMutations(1),
+                            .afterDelay(.milliseconds(900)), .afterMutations(1), .afterDelay(.milliseconds(900)), .afterMutations(1),
+                            .afterDelay(.milliseconds(900)), .afterMutations(1), .afterDelay(.milliseconds(900)), .afterMutations(1),
+                            .afterDelay(.milliseconds(900)), .afterMutations(1), .afterDelay(.milliseconds(900))]
+        var fired = 0, runs = 0, nights = 0
+        var queue = plan
+        // Kill points left when a night is done move on to the next night.
+        for night in 1...4 where !queue.isEmpty || night == 1 {
+            nights = night
+            if night > 1 { try await sim.advance(seconds: 86_400) }
+            let at = String(format: "2026-12-%02dT03:00:00Z", night)
+            while true {
+                runs += 1
+                try #require(runs < 60, "apply did not converge")
+                let before = try await sim.calls().count
+                let clock = ContinuousClock()
+                let start = clock.now
+                let child = try KillableProcess.start(TestPaths.binary("snapferry"), ["apply", "--config", fleetPath, "--at", at, "--yes"],
+                                                      environment: env, directory: dir, label: "run\(runs)")
+                var killed = false
+                while child.isRunning {
+                    try #require(clock.now - start < .seconds(240), "apply ran over 240 s: \(child.stdout)\n\(child.stderr)")
+                    if let kill = queue.first {
+                        let reached: Bool
+                        switch kill {
+                        case .afterDelay(let d): reached = clock.now - start >= d
+                        case .afterMutations(let n): reached = try await sim.calls().dropFirst(before).count(where: \.isMutation) >= n
+                        }
+                        if reached {
+                            try await child.kill()
+                            killed = try await child.wait(timeout: .seconds(5)) == 128 + SIGKILL
+                            break
+                        }
+                    }
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                if killed { fired += 1; queue.removeFirst(); continue }
+                let status = try await child.wait(timeout: .seconds(5))
+                if status == 0 { break }
+                Issue.record("run \(runs) exited \(status): \(child.stdout.suffix(1500))\n\(child.stderr.suffix(1500))")
+            }
+        }
+        #expect(fired == 15, "kill points that fired: \(fired)")
+
+        let (devRDS, devTransport) = Self.rds(sim.endpoint, account: Self.dev, key: "AKIADEVREADER0000001", secret: "dev-secret")
+        let (testRDS, testTransport) = Self.rds(sim.endpoint, account: Self.test, key: "AKIATESTREADER000001", secret: "test-secret")
+        defer { Task { try? await devTransport.shutdown(); try? await testTransport.shutdown() } }
+        for (rds, expected, instances) in [(devRDS, ["orders-dev"], ["orders-dev-1", "orders-dev-2"]),
+                                           (testRDS, ["orders-qa", "orders-test"], ["orders-qa-instance-1", "orders-test-1"])] {
+            let clusters = try await rds.describeDBClusters(.init()).items
+            #expect(clusters.map(\.identifier).sorted() == expected)
+            #expect(clusters.allSatisfy { $0.status == "available" })
+            #expect(try await rds.describeDBInstances(.init()).items.map(\.identifier).sorted() == instances)
+            #expect(try await rds.describeDBClusterSnapshots(.init(snapshotType: "manual")).items.isEmpty)
+        }
+        let restores = try await sim.calls().filter { $0.operation == "RestoreDBClusterFromSnapshot" && $0.status == 200 }
+        #expect(restores.count == 2 * nights, "restores accepted over \(nights) night(s): \(restores.count)")
     }
 }

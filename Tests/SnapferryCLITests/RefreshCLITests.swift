@@ -83,19 +83,27 @@ import Testing
         return (RDSClient(client: client), transport)
     }
 
-    @Test func twoNights_twoTargetsThroughAssumedRoles_andAForeignClusterRefused() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("refresh-cli-\(UUID().uuidString)")
+    /// The daemon's own credentials in the scenario, and nothing else the chain could find.
+    static let environment = ["AWS_ACCESS_KEY_ID": "AKIAPROD000000000001", "AWS_SECRET_ACCESS_KEY": "prod-secret",
+                              "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
+
+    /// A folder with the scenario, a simulator serving it, and the fleet file.
+    static func start(_ label: String, timeScale: Double, withQA: Bool) async throws -> (URL, SimProcess, String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         let scenarioPath = dir.appendingPathComponent("scenario.json").path
-        try Self.scenario.write(toFile: scenarioPath, atomically: true, encoding: .utf8)
-        let sim = try await SimProcess.start(scenarioPath: scenarioPath, timeScale: 300)
-        defer { sim.stop() }
+        try scenario.write(toFile: scenarioPath, atomically: true, encoding: .utf8)
+        let sim = try await SimProcess.start(scenarioPath: scenarioPath, timeScale: timeScale)
         let fleetPath = dir.appendingPathComponent("fleet.yaml").path
-        try Self.fleet(endpoint: sim.endpoint, state: dir.appendingPathComponent("state.sqlite").path)
+        try fleet(endpoint: sim.endpoint, state: dir.appendingPathComponent("state.sqlite").path, withQA: withQA)
             .write(toFile: fleetPath, atomically: true, encoding: .utf8)
-        let env = ["AWS_ACCESS_KEY_ID": "AKIAPROD000000000001", "AWS_SECRET_ACCESS_KEY": "prod-secret", "AWS_EC2_METADATA_DISABLED": "true",
-                   "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
+        return (dir, sim, fleetPath)
+    }
+
+    @Test func twoNights_twoTargetsThroughAssumedRoles_andAForeignClusterRefused() async throws {
+        let (dir, sim, fleetPath) = try await Self.start("refresh-cli", timeScale: 300, withQA: true)
+        defer { sim.stop(); try? FileManager.default.removeItem(at: dir) }
+        let env = Self.environment
         func snapferry(_ args: [String]) async throws -> CommandResult {
             try await CommandRunner.run(TestPaths.binary("snapferry"), args + ["--config", fleetPath], environment: env, timeout: .seconds(300))
         }
@@ -144,18 +152,9 @@ import Testing
     /// cluster under each stable name, serving, with its instances; no orphan clusters, instances or
     /// copies; one restore per target.
     @Test func apply_killedAt15PointsOfARefresh_resumesToExactlyOneClusterAndNoOrphans() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("refresh-kill-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let scenarioPath = dir.appendingPathComponent("scenario.json").path
-        try Self.scenario.write(toFile: scenarioPath, atomically: true, encoding: .utf8)
-        let sim = try await SimProcess.start(scenarioPath: scenarioPath, timeScale: 100)
-        defer { sim.stop() }
-        let fleetPath = dir.appendingPathComponent("fleet.yaml").path
-        try Self.fleet(endpoint: sim.endpoint, state: dir.appendingPathComponent("state.sqlite").path, withQA: false)
-            .write(toFile: fleetPath, atomically: true, encoding: .utf8)
-        let env = ["AWS_ACCESS_KEY_ID": "AKIAPROD000000000001", "AWS_SECRET_ACCESS_KEY": "prod-secret", "AWS_EC2_METADATA_DISABLED": "true",
-                   "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
+        let (dir, sim, fleetPath) = try await Self.start("refresh-kill", timeScale: 100, withQA: false)
+        defer { sim.stop(); try? FileManager.default.removeItem(at: dir) }
+        let env = Self.environment
         enum Kill { case afterMutations(Int), afterDelay(Duration) }
         // A night makes about 22 mutating calls (rotation, then both refreshes) and spends most of its time
         // waiting for restores and instances (at time scale 100, some 15 s): kills after the first mutating

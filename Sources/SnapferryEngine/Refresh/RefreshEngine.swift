@@ -91,6 +91,22 @@ public struct RefreshEngine: Sendable {
 
     /// Refreshes the due targets (all, or those named; or those of the named sources).
     public func run(at now: Date, targets names: [String]? = nil, sources: [String]? = nil) async -> [RefreshResult] {
+        var (results, flights) = await due(at: now, targets: names, sources: sources)
+        if !flights.isEmpty {
+            let candidates = await candidates(for: flights, at: now)
+            await drive(flights, candidates: candidates, at: now)
+        }
+        for flight in flights {
+            results.append(RefreshResult(target: flight.target.name, slot: flight.slot,
+                                         outcome: flight.outcome ?? .unfinished("still in flight"), performed: flight.performed))
+        }
+        return results.sorted { $0.target < $1.target }
+    }
+
+    enum Either<L, R> { case left(L), right(R) }
+
+    /// The chosen targets split into those settled for now (not due, done, unreadable) and the transactions to drive.
+    func due(at now: Date, targets names: [String]?, sources: [String]?) async -> ([RefreshResult], [Flight]) {
         let chosen = config.targets.filter { t in
             (names == nil || names!.contains(t.name)) && (sources == nil || sources!.contains(t.source))
         }
@@ -106,18 +122,8 @@ public struct RefreshEngine: Sendable {
                 results.append(RefreshResult(target: target.name, slot: nil, outcome: .failed(Self.describe(error)), performed: []))
             }
         }
-        if !flights.isEmpty {
-            let candidates = await candidates(for: flights, at: now)
-            await drive(flights, candidates: candidates, at: now)
-        }
-        for flight in flights {
-            results.append(RefreshResult(target: flight.target.name, slot: flight.slot,
-                                         outcome: flight.outcome ?? .unfinished("still in flight"), performed: flight.performed))
-        }
-        return results.sorted { $0.target < $1.target }
+        return (results, flights)
     }
-
-    enum Either<L, R> { case left(L), right(R) }
 
     /// The due slot of `target` and its journal record: an unfinished transaction of an earlier slot
     /// is resumed first; a slot already finished is reported as such.
@@ -248,21 +254,8 @@ public struct RefreshPreview: Sendable {
 extension RefreshEngine {
     /// One look at each target account and the journal, and the planner's next steps; changes nothing.
     public func preview(at now: Date, targets names: [String]? = nil, sources: [String]? = nil) async -> [RefreshPreview] {
-        let chosen = config.targets.filter { t in
-            (names == nil || names!.contains(t.name)) && (sources == nil || sources!.contains(t.source))
-        }
-        var previews: [RefreshPreview] = []
-        var flights: [Flight] = []
-        for target in chosen {
-            do {
-                switch try await start(target, at: now) {
-                case .left(let result): previews.append(RefreshPreview(target: target.name, slot: result.slot, settled: result.outcome))
-                case .right(let flight): flights.append(flight)
-                }
-            } catch {
-                previews.append(RefreshPreview(target: target.name, slot: nil, settled: .failed(Self.describe(error))))
-            }
-        }
+        let (settled, flights) = await due(at: now, targets: names, sources: sources)
+        var previews = settled.map { RefreshPreview(target: $0.target, slot: $0.slot, settled: $0.outcome) }
         if !flights.isEmpty {
             let candidates = await candidates(for: flights, at: now)
             let worlds = await observe(flights)

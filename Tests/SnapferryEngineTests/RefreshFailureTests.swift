@@ -140,6 +140,27 @@ import Testing
         #expect(audit.first?.detail.contains(expected.contains("exited") ? "exit 1: masking failed" : "timed out") == true)
     }
 
+    @Test func eachTargetChoosesFromWhatIsSharedWithItsOwnAccount() async throws {
+        let fleet = try Fleet()
+        _ = try await fleet.night(0, targets: ["orders-dev", "orders-test"])
+        // Night 1's rotation runs; then the journal says its carrier is shared with the test account only
+        // (as after a share to dev that failed): dev must keep refreshing from night 0's carrier.
+        let rotateAt = Sim.start.addingTimeInterval(86400 + 3600)
+        fleet.clock.advance(to: ManualClock.Instant(offset: .seconds(Int64(rotateAt.timeIntervalSince(Sim.start)))))
+        let rotation = fleet.rotation()
+        _ = try #require(await Sim.inVirtualTime(fleet.clock) { await rotation.apply(at: rotateAt) })
+        let night0 = SnapshotName(source: "orders", slot: Sim.start.addingTimeInterval(3600), shareCopy: 1).description
+        let night1 = SnapshotName(source: "orders", slot: rotateAt, shareCopy: 1).description
+        try await fleet.store.setShares(account: Sim.prod, region: Sim.region, identifier: night1, sharedWith: [Sim.test], at: fleet.clock.nowDate)
+        let refreshAt = Sim.start.addingTimeInterval(86400 + 3 * 3600 + 1800)
+        fleet.clock.advance(to: ManualClock.Instant(offset: .seconds(Int64(refreshAt.timeIntervalSince(Sim.start)))))
+        let engine = fleet.refresh()
+        let results = try #require(await Sim.inVirtualTime(fleet.clock) { await engine.run(at: refreshAt, targets: ["orders-dev", "orders-test"]) })
+        let outcomes = Dictionary(uniqueKeysWithValues: results.map { ($0.target, $0.outcome) })
+        #expect(outcomes["orders-dev"] == .refreshed(snapshot: night0))
+        #expect(outcomes["orders-test"] == .refreshed(snapshot: night1))
+    }
+
     @Test func aRunStoppedAfterAnyNumberOfPasses_isFinishedByTheNextRun_withExactlyOneClusterAndNoOrphans() async throws {
         var passesSeen = 0
         for stopAfter in 1...15 {

@@ -5,8 +5,8 @@ import SnapferryCore
 import SnapferryStore
 
 extension RefreshEngine {
-    /// Usable snapshots per source: what one DescribeDBClusterSnapshots per source account × region
-    /// shows of the carriers the state database records, and whom each is shared with.
+    /// Usable snapshots per target: what one DescribeDBClusterSnapshots per source account × region
+    /// shows of the carriers the state database records as shared with the target's account.
     func candidates(for flights: [Flight], at now: Date) async -> [String: [SharedSnapshot]] {
         let sourceNames = Set(flights.map(\.target.source))
         let sources = config.sources.filter { sourceNames.contains($0.name) }
@@ -18,16 +18,13 @@ extension RefreshEngine {
             let ownedByID = Dictionary(owned.map { ($0.identifier.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
             for flight in flights where flight.target.source == source.name {
                 let accountID = flight.account.id
-                out[source.name, default: []] += observation.snapshots.compactMap { snapshot in
+                out[flight.target.name] = observation.snapshots.compactMap { snapshot in
                     guard let name = SnapshotName(parsing: snapshot.identifier, source: source.name),
                           let record = ownedByID[snapshot.identifier.lowercased()] else { return nil }
                     return SharedSnapshot(identifier: snapshot.identifier.lowercased(), arn: snapshot.arn, slot: name.slot,
                                           status: snapshot.status, createdAt: snapshot.createTime, engine: snapshot.engine,
                                           engineVersion: snapshot.engineVersion, sharedWithTarget: record.sharedWith.contains(accountID))
-                }.filter { candidate in
-                    // Per target: keep only what is shared with this target's account (several targets may share a source).
-                    candidate.sharedWithTarget
-                }
+                }.filter(\.sharedWithTarget)
             }
         }
         return out

@@ -180,7 +180,7 @@ public struct RefreshEngine: Sendable {
             for flight in active {
                 guard let world = worlds[Self.scopeKey(flight)] else { continue }
                 let plan = RefreshPlanner.plan(target: flight.target, fleet: config.fleet, slot: flight.slot, now: now,
-                                               candidates: candidates[flight.target.source] ?? [], world: world, record: flight.record)
+                                               candidates: candidates[flight.target.name] ?? [], world: world, record: flight.record)
                 if flight.record == nil, let snapshot = plan.snapshot, case .act = plan.outcome {
                     let sameAccount = running.filter { $0.account.id == flight.account.id }.count
                     guard running.count < maxParallel, sameAccount < perAccount else { continue }
@@ -266,7 +266,7 @@ extension RefreshEngine {
                     continue
                 }
                 let plan = RefreshPlanner.plan(target: flight.target, fleet: config.fleet, slot: flight.slot, now: now,
-                                               candidates: candidates[flight.target.source] ?? [], world: world, record: flight.record)
+                                               candidates: candidates[flight.target.name] ?? [], world: world, record: flight.record)
                 previews.append(RefreshPreview(target: flight.target.name, slot: flight.slot, settled: nil, plan: plan))
             }
         }

@@ -94,7 +94,10 @@ import Testing
                 precondition(!world.instances.contains { $0.identifier == to }, "AWS refuses: \(to) exists")
                 let i = world.instances.firstIndex { $0.identifier == from }!
                 world.instances[i].identifier = to
-                record?.originalInstanceNames[to] = from
+                // As the engine does: remember the names of the replaced cluster's instances, forward only.
+                if to.hasPrefix("orders-dev-old-"), record?.failure == nil, record?.originalInstanceNames[to] == nil {
+                    record?.originalInstanceNames[to] = from
+                }
             case .deleteInstance(let name):
                 world.instances.removeAll { $0.identifier == name }
             case .deleteCluster(let name, _):
@@ -143,11 +146,12 @@ import Testing
         #expect(RefreshNames.accountCopy(of: "snapferry-orders-20261202-0100", target: "orders-dev")
                 == "snapferry-orders-20261202-0100-orders-dev")
         let long = RefreshNames(stable: String(repeating: "a", count: 50) + "-b-" + String(repeating: "c", count: 10), slot: Self.slot)
-        #expect(long.incoming.count == 63)
-        #expect(long.incoming == String(repeating: "a", count: 46) + "-new-202612020330")
+        #expect(long.incoming.count == 60)
+        #expect(long.incoming == String(repeating: "a", count: 43) + "-new-202612020330")
+        #expect(RefreshNames.instance(12, of: long.incoming) == long.incoming + "-12")
         // A cut that would end in a hyphen drops it (RDS forbids `--`).
-        let hyphen = RefreshNames(stable: String(repeating: "a", count: 45) + "-bbbbbbbb", slot: Self.slot)
-        #expect(hyphen.retiring == String(repeating: "a", count: 45) + "-old-202612020330")
+        let hyphen = RefreshNames(stable: String(repeating: "a", count: 42) + "-bbbbbbbb", slot: Self.slot)
+        #expect(hyphen.retiring == String(repeating: "a", count: 42) + "-old-202612020330")
     }
 
     @Test func refreshReplacingTheTeamsCluster_stepsInOrder_andLeavesOnlyTheNewClusterUnderTheStableNames() throws {
@@ -308,6 +312,59 @@ import Testing
         #expect(last?.warnings.first?.hasPrefix("the replaced cluster orders-dev-old-202612020330 has deletion protection on") == true)
         #expect(model.world.clusters.map(\.identifier).sorted() == ["orders-dev", "orders-dev-old-202612020330"])
         #expect(!model.log.contains { $0.hasPrefix("delete cluster") })
+    }
+
+    /// The state a process killed right after renaming the old cluster (before its instances) leaves.
+    static func halfSwapped() -> TargetWorld {
+        var world = oldWorld
+        world.clusters[0].identifier = "orders-dev-old-202612020330"
+        for i in world.instances.indices { world.instances[i].clusterIdentifier = "orders-dev-old-202612020330" }
+        world.clusters.append(DBCluster(identifier: "orders-dev-new-202612020330", arn: "arn:new", status: "available",
+                                        engine: "aurora-postgresql", tags: tags(slot: slot)))
+        for n in 1...2 {
+            world.instances.append(DBInstance(identifier: "orders-dev-new-202612020330-\(n)", arn: "arn:db:n\(n)",
+                                              clusterIdentifier: "orders-dev-new-202612020330", instanceClass: "db.r6g.large",
+                                              status: "available", engine: "aurora-postgresql"))
+        }
+        return world
+    }
+
+    @Test func aSwapStoppedBetweenTheClusterAndItsInstances_movesTheOldInstancesFirst_andFinishes() throws {
+        var model = Model(world: Self.halfSwapped(), record: RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn))
+        #expect(model.run(try Self.target()) == .done)
+        #expect(Array(model.log.prefix(2)) == ["rename instance orders-dev-1 to orders-dev-old-202612020330-1",
+                                               "rename instance orders-dev-2 to orders-dev-old-202612020330-2"])
+        #expect(model.world.clusters.map(\.identifier) == ["orders-dev"])
+        #expect(model.world.instances.map(\.identifier).sorted() == ["orders-dev-1", "orders-dev-2"])
+        #expect(model.world.instances.allSatisfy { $0.arn.hasPrefix("arn:db:n") })
+    }
+
+    @Test func aRollbackStoppedAfterTheClusterNameCameBack_putsTheInstanceNamesBackToo() throws {
+        var world = Self.oldWorld
+        world.instances[0].identifier = "orders-dev-old-202612020330-1"
+        world.instances[1].identifier = "orders-dev-old-202612020330-2"
+        var record = RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn, failure: "rename refused")
+        record.originalInstanceNames = ["orders-dev-old-202612020330-1": "orders-dev-1", "orders-dev-old-202612020330-2": "orders-dev-2"]
+        var model = Model(world: world, record: record)
+        #expect(model.run(try Self.target()) == .failed("rename refused"))
+        #expect(model.world == Self.oldWorld)
+    }
+
+    @Test func aStoppedTeamCluster_rollsBackWithWhatToDo_andAResumedTransactionWhoseClusterLostItsTagRollsBack() throws {
+        var world = Self.oldWorld
+        world.clusters[0].status = "stopped"
+        var model = Model(world: world)
+        guard case .failed(let why) = model.run(try Self.target()) else { Issue.record("not failed"); return }
+        #expect(why.contains("is stopped and cannot be renamed: start it"))
+        #expect(model.world == world)
+
+        var tagless = Self.oldWorld
+        tagless.clusters[0].tags = []
+        tagless.clusters.append(DBCluster(identifier: "orders-dev-new-202612020330", arn: "arn:new", status: "available",
+                                          engine: "aurora-postgresql", tags: Self.tags(slot: Self.slot)))
+        var resumed = Model(world: tagless, record: RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn))
+        guard case .failed = resumed.run(try Self.target()) else { Issue.record("a resumed transaction was not rolled back"); return }
+        #expect(resumed.world.clusters.map(\.identifier) == ["orders-dev"])
     }
 }
 

@@ -197,7 +197,8 @@ public struct ProfileCredentialProvider: CredentialProvider {
         case "Environment":
             return EnvironmentCredentialProvider(environment: environment)
         case "Ec2InstanceMetadata":
-            return IMDSCredentialProvider(transport: transport, environment: environment, now: now)
+            return IMDSCredentialProvider(transport: transport,
+                                          environment: IMDSCredentialProvider.settings(environment: environment, readFile: readFile), now: now)
         case "EcsContainer":
             return ContainerCredentialProvider(environment: environment, transport: transport, readFile: readFile)
         default:

@@ -67,9 +67,11 @@ public struct SSOCredentialProvider: CredentialProvider {
 
     public func credential(logger: Logger) async throws -> ExpiringCredential {
         let token = try cachedToken()
-        let base = environment["AWS_ENDPOINT_URL_SSO"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? environment["AWS_ENDPOINT_URL"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "https://portal.sso.\(region).\(Partition.dnsSuffix(region: region))"
+        // The bearer token goes only where the operator pointed the SSO client, or to AWS.
+        let ignore = environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() == "true"
+        let configured = ignore ? nil : (environment["AWS_ENDPOINT_URL_SSO"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["AWS_ENDPOINT_URL"].flatMap { $0.isEmpty ? nil : $0 })
+        let base = configured ?? "https://portal.sso.\(region).\(Partition.dnsSuffix(region: region))"
         var components = URLComponents(string: base.hasSuffix("/") ? String(base.dropLast()) : base)
         components?.path += "/federation/credentials"
         components?.queryItems = [URLQueryItem(name: "role_name", value: roleName), URLQueryItem(name: "account_id", value: accountId)]

@@ -44,9 +44,10 @@ public struct NetworkSettings: Sendable, Hashable {
     /// Throws an error that names the variable when a proxy URL cannot be used or the CA bundle is missing.
     public static func from(environment: [String: String],
                             readFile: @Sendable (String) -> String? = SharedConfigFiles.readFromDisk) throws -> NetworkSettings {
+        // urllib's rule: the lower-case variable wins, and one set but empty turns the setting off.
         func variable(_ name: String) -> (String, String)? {
             for candidate in [name.lowercased(), name.uppercased()] {
-                if let value = environment[candidate], !value.isEmpty { return (value, candidate) }
+                if let value = environment[candidate] { return value.isEmpty ? nil : (value, candidate) }
             }
             return nil
         }
@@ -92,10 +93,16 @@ public struct NetworkSettings: Sendable, Hashable {
         return AWSError(kind: .transport, service: "", operation: "", code: "InvalidProxy", message: "\(variable)=\(shown) \(reason)")
     }
 
-    /// The proxy for `url`, or `nil` to connect directly.
+    /// The proxy for `url`, or `nil` to connect directly. Loopback and link-local addresses (instance
+    /// metadata, container credentials, local test endpoints) are always reached directly: their answers
+    /// are credentials, and a proxy would see them in clear.
     public func proxy(for url: URL) -> Proxy? {
         let proxy = url.scheme?.lowercased() == "https" ? httpsProxy : httpProxy
         guard let proxy, let host = url.host?.lowercased() else { return nil }
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if bare == "localhost" || bare.hasPrefix("127.") || bare == "::1" || bare.hasPrefix("169.254.") || bare.hasPrefix("fd00:ec2::") {
+            return nil
+        }
         return bypasses(host: host, port: url.port) ? nil : proxy
     }
 

@@ -143,7 +143,9 @@ extension RefreshEngine {
             case let .renameCluster(from, to):
                 _ = try await rds.modifyDBCluster(.init(clusterIdentifier: from, newClusterIdentifier: to, applyImmediately: true))
             case let .renameInstance(from, to):
-                if !rollingBack, flight.record?.originalInstanceNames[to] == nil {
+                // Only the replaced cluster's instances are remembered: a rollback puts those names back.
+                let retiring = RefreshNames(target: target, slot: flight.slot).retiring
+                if !rollingBack, to.hasPrefix(retiring + "-"), flight.record?.originalInstanceNames[to] == nil {
                     flight.record?.originalInstanceNames[to] = from
                     await save(flight)
                 }
@@ -156,16 +158,18 @@ extension RefreshEngine {
                 _ = try await rds.deleteDBClusterSnapshot(identifier: id)
             }
             flight.performed.append(step.action.summary)
+            flight.stepFailures = 0
             try? await store.appendAudit(AuditEntry(at: wallNow(), action: "refresh-step", subject: target.name, account: flight.account.id,
                                                     region: target.region, detail: step.description))
             return true
-        } catch let error as AWSError where error.mayHaveBeenApplied || error.isNotFound
+        } catch let error as AWSError where error.mayHaveBeenApplied || (error.isNotFound && !step.action.creates)
                     || (step.action.creates && ["DBClusterAlreadyExistsFault", "DBInstanceAlreadyExists",
                                                 "DBClusterSnapshotAlreadyExistsFault"].contains(where: error.is)) {
             // Lost answer, or made by an earlier attempt under the same derived name: the next observation tells.
             return true
         } catch let error as AWSError where error.is("InvalidDBClusterState") || error.is("InvalidDBInstanceState")
-                    || error.is("InvalidDBClusterSnapshotState") || error.retryClass != .terminal {
+                    || error.is("InvalidDBClusterSnapshotState") || error.retryClass != .terminal
+                    || (error.whileResolvingCredentials && error.code != "AccessDenied") {
             flight.stepFailures += 1
             logger.notice("refresh step waits", metadata: ["target": "\(target.name)", "step": "\(step.action.summary)",
                                                            "error": "\(Self.describe(error))"])

@@ -35,8 +35,10 @@ public struct RefreshNames: Sendable, Hashable {
         self.stable = stable.lowercased()
         self.slot = slot
         let stamp = Self.stamp(slot)
-        incoming = Self.derived(self.stable, suffix: "-new-\(stamp)")
-        retiring = Self.derived(self.stable, suffix: "-old-\(stamp)")
+        // Three characters are left for the instance suffix (`-1` … `-99`), so that instance names are the
+        // cluster name plus the suffix, never cut again (a resumed run recognises them by that prefix).
+        incoming = Self.derived(self.stable, suffix: "-new-\(stamp)", limit: Self.maxIdentifierLength - 3)
+        retiring = Self.derived(self.stable, suffix: "-old-\(stamp)", limit: Self.maxIdentifierLength - 3)
     }
 
     /// Instance `n` (from 1) of the cluster named `cluster`.
@@ -51,8 +53,8 @@ public struct RefreshNames: Sendable, Hashable {
 
     /// The identifier `base` + `suffix`, with `base` shortened (and stripped of trailing hyphens)
     /// so that the whole fits in 63 characters.
-    static func derived(_ base: String, suffix: String) -> String {
-        var head = String(base.prefix(max(1, maxIdentifierLength - suffix.count)))
+    static func derived(_ base: String, suffix: String, limit: Int = maxIdentifierLength) -> String {
+        var head = String(base.prefix(max(1, limit - suffix.count)))
         while head.hasSuffix("-") { head.removeLast() }
         return head + suffix
     }

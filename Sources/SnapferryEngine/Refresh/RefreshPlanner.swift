@@ -198,6 +198,10 @@ public enum RefreshPlanner {
         if let stable, !target.adopt {
             let t = stable.tags.dictionary
             if t[ManagedTags.target] != target.name || t[ManagedTags.fleet] != fleet {
+                // A transaction already under way undoes what it made rather than leaving it behind.
+                if record != nil {
+                    return fail(&plan, "cluster \(stable.identifier) no longer carries \(ManagedTags.target)=\(target.name) of fleet \(fleet)")
+                }
                 plan.outcome = .refused("cluster \(stable.identifier) exists in account \(target.account) without the tag "
                     + "\(ManagedTags.target)=\(target.name) of fleet \(fleet): snapferry replaces only clusters it made; set "
                     + "`adopt: true` on target \(target.name) to let it replace this one, or choose another `cluster` name")
@@ -267,6 +271,10 @@ public enum RefreshPlanner {
 
         // Swap: move the old cluster and its instances aside, then the new ones under the stable names.
         if let stable {
+            if stable.status == "stopped" {
+                return fail(&plan, "the current \(names.stable) is stopped and cannot be renamed: start it "
+                    + "(aws rds start-db-cluster --db-cluster-identifier \(names.stable)) or delete it, then the next run refreshes")
+            }
             // A backup or maintenance in progress refuses the rename: wait for it.
             let busy = [stable.status] + world.instances(of: names.stable).map(\.status)
             if let status = busy.first(where: { $0 != "available" }) {
@@ -277,7 +285,7 @@ public enum RefreshPlanner {
                                           reason: "frees the stable name for the new cluster"))
             for (k, instance) in world.instances(of: names.stable).enumerated() {
                 plan.steps.append(RefreshStep(action: .renameInstance(from: instance.identifier.lowercased(),
-                                                                      to: RefreshNames.instance(k + 1, of: names.retiring)),
+                                                                      to: Self.freeName(k + 1, of: names.retiring, world: world)),
                                               reason: "frees the instance names for the new instances"))
             }
             return plan
@@ -287,6 +295,14 @@ public enum RefreshPlanner {
             plan.outcome = .waiting("the replaced cluster is being renamed")
             return plan
         }
+        // The replaced cluster's instances that still hold stable names (a run stopped between its renames) move first.
+        let retiringPrefix = names.retiring + "-"
+        for (k, instance) in world.instances(of: names.retiring).enumerated() where !instance.identifier.lowercased().hasPrefix(retiringPrefix) {
+            plan.steps.append(RefreshStep(action: .renameInstance(from: instance.identifier.lowercased(),
+                                                                  to: Self.freeName(k + 1, of: names.retiring, world: world)),
+                                          reason: "frees the instance names for the new instances"))
+        }
+        if !plan.steps.isEmpty { return plan }
         plan.steps.append(RefreshStep(action: .renameCluster(from: names.incoming, to: names.stable),
                                       reason: "the stable endpoint now serves the new data"))
         for (k, name) in wanted.map(\.0).enumerated() {
@@ -297,6 +313,13 @@ public enum RefreshPlanner {
             plan.steps.append(RefreshStep(action: .renameInstance(from: name, to: stableName), reason: "stable instance endpoint"))
         }
         return plan
+    }
+
+    /// `<cluster>-<n>`, or the next number up when that name is taken by another instance.
+    static func freeName(_ n: Int, of cluster: String, world: TargetWorld) -> String {
+        var k = n
+        while world.instance(RefreshNames.instance(k, of: cluster)) != nil { k += 1 }
+        return RefreshNames.instance(k, of: cluster)
     }
 
     /// The target's instances as `(name, group)` in order, numbered from 1.
@@ -383,13 +406,23 @@ public enum RefreshPlanner {
                                  stable: DBCluster?, incoming: DBCluster?, retiring: DBCluster?, copyID: String?) -> RefreshPlan {
         plan.rollingBack = true
         let moving = ["renaming", "modifying", "creating", "backing-up", "configuring-enhanced-monitoring", "starting"]
+        // The team's cluster is back under its name but some of its instances still carry retiring names.
+        if stable != nil, retiring == nil {
+            for instance in world.instances(of: names.stable) {
+                let id = instance.identifier.lowercased()
+                guard let back = record.originalInstanceNames[id], back != id else { continue }
+                if instance.status != "available" { plan.outcome = .waiting("\(id) is \(instance.status)"); return plan }
+                plan.steps.append(RefreshStep(action: .renameInstance(from: id, to: back), reason: "roll back: \(failure)"))
+            }
+            if !plan.steps.isEmpty { return plan }
+        }
         if let retiring, stable == nil {
             if retiring.status != "available" { plan.outcome = .waiting("\(retiring.identifier) is \(retiring.status)"); return plan }
             plan.steps.append(RefreshStep(action: .renameCluster(from: names.retiring, to: names.stable), reason: "roll back: \(failure)"))
             for (k, instance) in world.instances(of: names.retiring).enumerated() {
-                let back = record.originalInstanceNames[instance.identifier.lowercased()] ?? RefreshNames.instance(k + 1, of: names.stable)
-                plan.steps.append(RefreshStep(action: .renameInstance(from: instance.identifier.lowercased(), to: back),
-                                              reason: "roll back: \(failure)"))
+                let id = instance.identifier.lowercased()
+                let back = record.originalInstanceNames[id] ?? RefreshNames.instance(k + 1, of: names.stable)
+                if back != id { plan.steps.append(RefreshStep(action: .renameInstance(from: id, to: back), reason: "roll back: \(failure)")) }
             }
             return plan
         }

@@ -98,6 +98,17 @@ import Testing
         #expect(bundle?.message.contains("AWS_CA_BUNDLE names /nonexistent.pem, which cannot be read") == true)
     }
 
+    @Test func metadataAndLoopbackEndpoints_neverGoThroughAProxy_andAnEmptyVariableTurnsItOff() throws {
+        let settings = try NetworkSettings.from(environment: ["HTTP_PROXY": "http://proxy.corp:3128", "HTTPS_PROXY": "http://proxy.corp:3128"])
+        for url in ["http://169.254.169.254/latest/api/token", "http://169.254.170.2/v2/credentials/x", "http://127.0.0.1:8080/c",
+                    "http://localhost:9/c", "http://[fd00:ec2::254]/latest"] {
+            #expect(settings.proxy(for: URL(string: url)!) == nil, "\(url)")
+        }
+        #expect(settings.proxy(for: URL(string: "https://rds.eu-west-1.amazonaws.com")!)?.host == "proxy.corp")
+        let off = try NetworkSettings.from(environment: ["https_proxy": "", "HTTPS_PROXY": "http://proxy.corp:3128"])
+        #expect(off.proxy(for: URL(string: "https://rds.eu-west-1.amazonaws.com")!) == nil)
+    }
+
     /// NO_PROXY decisions agree with Python's `urllib.request.proxy_bypass_environment`, which botocore uses.
     @Test func noProxyMatching_agreesWithUrllib() async throws {
         let cases: [(noProxy: String, host: String, port: Int?)] = [

@@ -112,7 +112,7 @@ struct StatusCommand: AsyncParsableCommand {
         func snapshot(_ op: OperationRecord) -> String {
             op.detail.flatMap { try? JSONDecoder().decode(RefreshRecord.self, from: Data($0.utf8)) }?.snapshotIdentifier ?? "?"
         }
-        func slot(_ op: OperationRecord) -> String { String(op.id.split(separator: ":", maxSplits: 4).last ?? "?") }
+        func slot(_ op: OperationRecord) -> String { RefreshEngine.slot(ofOperation: op.id).map { ISOTime.format($0) } ?? "?" }
         if let last = refreshes.first(where: { $0.state == .succeeded || $0.state == .failed }) {
             let took = formatFleetDuration(.seconds(Int(last.updatedAt.timeIntervalSince(last.createdAt))))
             let result = last.state == .succeeded ? "ok" : "FAILED and rolled back: \(last.error ?? "")"

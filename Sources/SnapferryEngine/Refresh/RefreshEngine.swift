@@ -156,7 +156,7 @@ public struct RefreshEngine: Sendable {
     }
 
     /// The slot at the end of an operation id (`…:<target>:2026-12-02T03:30:00Z`).
-    static func slot(ofOperation id: String) -> Date? {
+    public static func slot(ofOperation id: String) -> Date? {
         let parts = id.split(separator: ":", maxSplits: 4)
         return parts.count == 5 ? AWSTimestamp.parse(String(parts[4])) : nil
     }

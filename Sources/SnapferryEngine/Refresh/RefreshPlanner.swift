@@ -140,7 +140,9 @@ public enum RefreshPlanner {
             }
             plan.steps.append(RefreshStep(action: .renameCluster(from: stable.identifier.lowercased(), to: names.retiring),
                                           reason: "frees the stable name for the new cluster"))
-            for (k, instance) in world.instances(of: names.stable).enumerated() {
+            // Instances already moved (the cluster's own rename was refused, say) stay where they are.
+            let moved = names.retiring + "-"
+            for (k, instance) in world.instances(of: names.stable).enumerated() where !instance.identifier.lowercased().hasPrefix(moved) {
                 plan.steps.append(RefreshStep(action: .renameInstance(from: instance.identifier.lowercased(),
                                                                       to: Self.freeName(k + 1, of: names.retiring, world: world)),
                                               reason: "frees the instance names for the new instances"))

@@ -339,6 +339,21 @@ import Testing
         #expect(model.world.instances.allSatisfy { $0.arn.hasPrefix("arn:db:n") })
     }
 
+    @Test func oldInstancesRenamedBeforeTheirCluster_areNotRenamedAgain() throws {
+        // The cluster's rename was refused (a backup began) while its instances' renames went through.
+        var world = Self.halfSwapped()
+        world.clusters[0].identifier = "orders-dev"
+        for i in world.instances.indices where ["a1", "a2"].contains(world.instances[i].arn) {
+            world.instances[i].clusterIdentifier = "orders-dev"
+            world.instances[i].identifier = "orders-dev-old-202612020330-\(world.instances[i].arn.dropFirst())"
+        }
+        var model = Model(world: world, record: RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn))
+        #expect(model.run(try Self.target()) == .done)
+        #expect(model.log.first == "rename cluster orders-dev to orders-dev-old-202612020330")
+        #expect(!model.log.contains { $0.hasPrefix("rename instance orders-dev-old-") })
+        #expect(model.world.instances.map(\.identifier).sorted() == ["orders-dev-1", "orders-dev-2"])
+    }
+
     @Test func aRollbackStoppedAfterTheClusterNameCameBack_putsTheInstanceNamesBackToo() throws {
         var world = Self.oldWorld
         world.instances[0].identifier = "orders-dev-old-202612020330-1"

@@ -100,8 +100,10 @@ import Testing
         return (dir, sim, fleetPath)
     }
 
+    /// At time scale 3000 a one-hour session lasts 1.2 s of wall time, less than a night's run: the
+    /// simulator ends sessions the binary still believes valid, and the run must assume the roles again.
     @Test func twoNights_twoTargetsThroughAssumedRoles_andAForeignClusterRefused() async throws {
-        let (dir, sim, fleetPath) = try await Self.start("refresh-cli", timeScale: 300, withQA: true)
+        let (dir, sim, fleetPath) = try await Self.start("refresh-cli", timeScale: 3000, withQA: true)
         defer { sim.stop(); try? FileManager.default.removeItem(at: dir) }
         let env = Self.environment
         func snapferry(_ args: [String]) async throws -> CommandResult {

@@ -11,8 +11,8 @@ public struct SimCall: Sendable, Decodable, Hashable {
     public var service: String
     /// e.g. `CreateDBClusterSnapshot`.
     public var operation: String
-    /// The calling account.
-    public var account: String
+    /// The calling account; `nil` when the caller was not authenticated (unknown key, expired session).
+    public var account: String?
     /// The region of the call.
     public var region: String
     /// HTTP status of the answer.

@@ -62,7 +62,26 @@ public final class AWSClient: Sendable {
             quota = state.quota; adaptive = state.adaptive
         }
         let mutating = Self.isMutating(operation)
-        return try await withRetries(policy: policy, quota: quota, adaptive: adaptive, clock: clock, onRetry: notice) { attempt in
+        // A session AWS calls expired before its expiration (clock skew) is fetched anew and the call
+        // sent once more, outside the retry budget: the request was refused, not applied.
+        var renewed = false
+        while true {
+            do {
+                return try await sendWithRetries(service, operation: operation, url: url, body: body, headers: headers, signed: signed,
+                                                 quota: quota, adaptive: adaptive, mutating: mutating, notice: notice, decode: decode)
+            } catch let error as AWSError where !renewed && error.isExpiredSession && signed {
+                renewed = true
+                logger.warning("\(service.id) \(operation): AWS says the session expired before its expiration; fetching new credentials")
+            }
+        }
+    }
+
+    private func sendWithRetries<T: Sendable>(_ service: AWSService, operation: String, url: URL, body: Data,
+                                              headers: [(name: String, value: String)], signed: Bool, quota: RetryQuota,
+                                              adaptive: AdaptiveRateLimiter?, mutating: Bool,
+                                              notice: @escaping @Sendable (any Error, Int, Duration) -> Void,
+                                              decode: @escaping @Sendable (HTTPResponse) throws -> T) async throws -> T {
+        try await withRetries(policy: policy, quota: quota, adaptive: adaptive, clock: clock, onRetry: notice) { attempt in
             let response = try await self.attempt(service, operation: operation, url: url, body: body, headers: headers,
                                                   signed: signed, attempt: attempt)
             do {
@@ -84,6 +103,7 @@ public final class AWSClient: Sendable {
         requestHeaders.append((name: "User-Agent", value: "snapferry/\(Self.version)"))
         if attempt > 1 { requestHeaders.append((name: "amz-sdk-request", value: "attempt=\(attempt); max=\(policy.maxAttempts)")) }
         var sentHeaders = requestHeaders
+        var usedCredential: AWSCredential?
         if signed {
             let credential: AWSCredential
             do {
@@ -93,6 +113,7 @@ public final class AWSClient: Sendable {
                 error.whileResolvingCredentials = true
                 throw error
             }
+            usedCredential = credential
             let signer = SigV4Signer(credential: credential, region: region, service: service.signingName)
             sentHeaders = signer.signHeaders(SigV4Request(method: "POST", url: url, headers: requestHeaders, payload: .bytes(body)),
                                              date: now())
@@ -106,6 +127,7 @@ public final class AWSClient: Sendable {
                 return response
             }
             let error = service.parseError(response, operation: operation)
+            if error.isExpiredSession, let usedCredential { await credentials.expire(usedCredential) }
             observe(service, operation, code: error.code, status: response.status, since: started,
                     throttled: error.retryClass == .throttling)
             logger.debug("aws call failed", metadata: ["service": "\(service.id)", "operation": "\(operation)",

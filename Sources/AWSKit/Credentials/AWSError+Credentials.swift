@@ -21,3 +21,11 @@ extension AWSError {
         kind == .credentials && code == Self.credentialsNotFoundCode
     }
 }
+
+extension AWSError {
+    /// AWS refused a request because its session had ended (`ExpiredToken` from STS and the
+    /// query services, `ExpiredTokenException` from the JSON ones such as KMS).
+    public var isExpiredSession: Bool {
+        kind == .service && ["ExpiredToken", "ExpiredTokenException"].contains(code)
+    }
+}

@@ -10,6 +10,15 @@ public protocol CredentialProvider: Sendable {
     /// The current credentials. Throws ``AWSError`` of kind `.credentials`
     /// when there are none, or the service error that prevented getting them.
     func credential(logger: Logger) async throws -> ExpiringCredential
+
+    /// AWS answered `ExpiredToken` to a request signed with `credential`: a cache forgets it, so the
+    /// next ask fetches new ones. The session may end before the expiration it came with when the
+    /// host's clock is behind AWS's, or when a simulator's clock runs ahead of the wall clock.
+    func expire(_ credential: AWSCredential) async
+}
+
+extension CredentialProvider {
+    public func expire(_ credential: AWSCredential) async {}
 }
 
 extension CredentialProvider where Self == StaticCredentialProvider {

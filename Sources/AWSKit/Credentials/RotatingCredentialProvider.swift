@@ -1,3 +1,4 @@
+import AWSSigV4
 import Foundation
 import Logging
 
@@ -61,6 +62,13 @@ public actor RotatingCredentialProvider: CredentialProvider {
                            metadata: ["source": "\(current.credential.source)", "expires": "\(expiration)", "error": "\(error)"])
             return current.credential
         }
+    }
+
+    /// Forgets the cached credentials if they are the ones AWS called expired (a refresh since then is kept).
+    public func expire(_ credential: AWSCredential) async {
+        guard let current = cached, current.credential.credential.accessKeyId == credential.accessKeyId else { return }
+        cached = nil
+        lastAdvisoryAttempt = nil
     }
 
     /// Joins the refresh in flight or starts one; the answer is cached, a failure is not.

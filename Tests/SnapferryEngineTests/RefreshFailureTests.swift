@@ -161,6 +161,47 @@ import Testing
         #expect(outcomes["orders-test"] == .refreshed(snapshot: night1))
     }
 
+    func fault(_ fleet: Fleet, _ code: String, status: Int) async throws {
+        let rule = try JSONDecoder().decode(SimFaultRules.Rule.self, from: Data(
+            #"{"service": "rds", "operation": "DescribeDBClusters", "account": "\#(Sim.dev)", "error_rate": 1, "code": "\#(code)", "status": \#(status)}"#.utf8))
+        await fleet.world.setFaults(SimFaultRules(rules: [rule]))
+    }
+
+    /// A target account that cannot be read: a refusal fails the refresh at once with AWS's words and the hint;
+    /// a passing error (500s) is looked at again for a few passes, then given up. The run ends either way
+    /// (it used to wait for a thousand passes), the team's cluster is untouched, and the next night succeeds.
+    @Test(arguments: [("AccessDenied", 403, 1), ("InternalFailure", 500, 5)])
+    func anUnreadableTargetAccount_endsTheRunForThatTarget(code: String, status: Int, looks: Int) async throws {
+        let fleet = try Fleet()
+        try await fault(fleet, code, status: status)
+        let first = try await fleet.night(0, targets: ["orders-dev"])
+        guard case .failed(let why) = first["orders-dev"] else { Issue.record("\(first)"); return }
+        #expect(why.contains("cannot read account dev (\(Sim.dev))") && why.contains(code), "\(why)")
+        let reads = await fleet.world.calls().filter { $0.operation == "DescribeDBClusters" && $0.account == Sim.dev && $0.code == code }
+        #expect(reads.count == looks, "\(reads.count) reads of the dev account")
+        await fleet.world.setFaults(SimFaultRules())
+        #expect(try await fleet.holdings(Sim.dev) == Self.devBefore)
+        let second = try await fleet.night(1, targets: ["orders-dev"])
+        guard case .refreshed = second["orders-dev"] else { Issue.record("\(second)"); return }
+    }
+
+    /// The account becomes unreadable after the restore began: the run ends with the transaction left
+    /// in the journal, and the next run (the account readable again) resumes it with no second restore.
+    @Test func anAccountUnreadableMidTransaction_isLeftForTheNextRun_whichResumesIt() async throws {
+        let fleet = try Fleet()
+        _ = try await fleet.night(0, refresh: fleet.refresh(maxPasses: 3), targets: ["orders-dev"])
+        let restores = { await fleet.world.calls().filter { $0.operation == "RestoreDBClusterFromSnapshot" && $0.status == 200 }.count }
+        try #require(await restores() == 1)
+        try await fault(fleet, "AccessDenied", status: 403)
+        let stopped = try await fleet.night(0, targets: ["orders-dev"])
+        guard case .unfinished(let why) = stopped["orders-dev"] else { Issue.record("\(stopped)"); return }
+        #expect(why.contains("AccessDenied") && why.contains("next run resumes"), "\(why)")
+        await fleet.world.setFaults(SimFaultRules())
+        let resumed = try await fleet.night(0, targets: ["orders-dev"])
+        guard case .refreshed = resumed["orders-dev"] else { Issue.record("\(resumed)"); return }
+        #expect(await restores() == 1)
+    }
+
     @Test func aRunStoppedAfterAnyNumberOfPasses_isFinishedByTheNextRun_withExactlyOneClusterAndNoOrphans() async throws {
         var passesSeen = 0
         for stopAfter in 1...15 {

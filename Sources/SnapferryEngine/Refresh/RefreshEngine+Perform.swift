@@ -32,9 +32,9 @@ extension RefreshEngine {
 
     /// One DescribeDBClusters and one DescribeDBInstances per target account × region for every
     /// refresh in flight there (and one DescribeDBClusterSnapshots where copies are made).
-    func observe(_ flights: [Flight]) async -> [String: TargetWorld] {
+    func observe(_ flights: [Flight]) async -> [String: Result<TargetWorld, any Error>] {
         let groups = Dictionary(grouping: flights, by: Self.scopeKey)
-        return await withTaskGroup(of: (String, TargetWorld?).self) { group in
+        return await withTaskGroup(of: (String, Result<TargetWorld, any Error>).self) { group in
             for (key, members) in groups {
                 group.addTask {
                     let first = members[0]
@@ -57,15 +57,15 @@ extension RefreshEngine {
                             world.snapshots = try await rds.allDBClusterSnapshots(
                                 .init(snapshotType: "manual", filters: [RDSFilter("db-cluster-snapshot-id", copyIDs)])).collect()
                         }
-                        return (key, world)
+                        return (key, .success(world))
                     } catch {
                         self.logger.warning("could not read the target account", metadata: ["scope": "\(key)", "error": "\(Self.describe(error))"])
-                        return (key, nil)
+                        return (key, .failure(error))
                     }
                 }
             }
-            var out: [String: TargetWorld] = [:]
-            for await (key, world) in group { if let world { out[key] = world } }
+            var out: [String: Result<TargetWorld, any Error>] = [:]
+            for await (key, world) in group { out[key] = world }
             return out
         }
     }

@@ -83,6 +83,8 @@ public struct RefreshEngine: Sendable {
         var outcome: RefreshOutcome?
         var performed: [String] = []
         var stepFailures = 0
+        /// Passes in a row whose look at the target account failed.
+        var unreadPasses = 0
 
         init(target: Target, account: Account, slot: Date, operationID: String, record: RefreshRecord?) {
             self.target = target; self.account = account; self.slot = slot; self.operationID = operationID; self.record = record
@@ -178,7 +180,17 @@ public struct RefreshEngine: Sendable {
             // Transactions already begun count against the limits; new ones start only within them.
             var running = active.filter { $0.record != nil }
             for flight in active {
-                guard let world = worlds[Self.scopeKey(flight)] else { continue }
+                let world: TargetWorld
+                switch worlds[Self.scopeKey(flight)] {
+                case .success(let seen)?:
+                    world = seen
+                    flight.unreadPasses = 0
+                case .failure(let error)?:
+                    flight.unreadPasses += 1
+                    if let why = Self.unreadable(flight, error) { flight.outcome = why }
+                    continue
+                case nil: continue
+                }
                 let plan = RefreshPlanner.plan(target: flight.target, fleet: config.fleet, slot: flight.slot, now: now,
                                                candidates: candidates[flight.target.name] ?? [], world: world, record: flight.record)
                 if flight.record == nil, let snapshot = plan.snapshot, case .act = plan.outcome {
@@ -236,6 +248,22 @@ public struct RefreshEngine: Sendable {
         }
     }
 
+    /// Passes in a row a target account may be unreadable for passing reasons (throttling, 5xx, network,
+    /// each already retried by the client) before the run stops waiting for it.
+    static let unreadPassLimit = 5
+
+    /// What becomes of a flight whose target account could not be read, or nil to look again next pass.
+    /// A refusal (no permission, a role that cannot be assumed, no credentials) does not pass by waiting:
+    /// a refresh not yet begun fails with it; a begun one is left for the next run, which resumes it.
+    static func unreadable(_ flight: Flight, _ error: any Error) -> RefreshOutcome? {
+        let terminal = (error as? AWSError).map { $0.retryClass == .terminal } ?? true
+        guard terminal || flight.unreadPasses >= unreadPassLimit else { return nil }
+        var why = "cannot read account \(flight.account.name) (\(flight.account.id)) in \(flight.target.region): \(describe(error))"
+        if let hint = (error as? AWSError)?.hint { why += " — \(hint)" }
+        guard flight.record != nil else { return .failed(why) }
+        return .unfinished(why + "; the transaction is journalled and the next run resumes it")
+    }
+
     static func scopeKey(_ flight: Flight) -> String { "\(flight.account.id)/\(flight.target.region)" }
 }
 
@@ -260,10 +288,14 @@ extension RefreshEngine {
             let candidates = await candidates(for: flights, at: now)
             let worlds = await observe(flights)
             for flight in flights {
-                guard let world = worlds[Self.scopeKey(flight)] else {
-                    previews.append(RefreshPreview(target: flight.target.name, slot: flight.slot,
-                                                   settled: .failed("could not read account \(flight.account.name) (see the log)")))
+                let world: TargetWorld
+                switch worlds[Self.scopeKey(flight)] {
+                case .success(let seen)?: world = seen
+                case .failure(let error)?:
+                    flight.unreadPasses = Self.unreadPassLimit
+                    previews.append(RefreshPreview(target: flight.target.name, slot: flight.slot, settled: Self.unreadable(flight, error)))
                     continue
+                case nil: continue
                 }
                 let plan = RefreshPlanner.plan(target: flight.target, fleet: config.fleet, slot: flight.slot, now: now,
                                                candidates: candidates[flight.target.name] ?? [], world: world, record: flight.record)

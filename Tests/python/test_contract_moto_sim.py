@@ -16,8 +16,9 @@ legitimately differ; test_sim_boto3.py covers them against the simulator alone:
   here `settle()` hides the difference, and the status is compared only after it);
 - key policies: KMSKeyNotAccessibleFault on copy/restore with a key the caller may not use,
   ExternalId, session expiry (moto enforces none of them);
-- copy or restore from another account's shared snapshot ARN (moto looks it up in the caller's
-  own account);
+- copy or restore from another account's shared snapshot ARN, and a renamed cluster's instances
+  following the new name: stock moto gets both wrong; the moto_server.py patches fix them, and the
+  tests below hold both backends to AWS's behaviour;
 - throttling and fault injection (moto has neither);
 - the HTTP status of errors, apart from the codes: only the code string is compared.
 """
@@ -342,3 +343,46 @@ def test_wrong_secret_is_refused_with_signature_does_not_match(backend):
     assert error_code(wrong.get_caller_identity) == "SignatureDoesNotMatch"
     wrong_rds = backend.client("rds", key=(backend.source_key[0], "not-the-secret"))
     assert error_code(wrong_rds.describe_db_clusters) == "SignatureDoesNotMatch"
+
+
+def share_a_snapshot_with_the_second_account(backend, snapshot_id):
+    arn = create_snapshot(backend, snapshot_id)["DBClusterSnapshotArn"]
+    backend.settle()
+    # A new session for each call: settle() moves the simulator's clock past a session's hour.
+    rds = lambda: backend.second_account_client("rds")
+    restore = lambda name: rds().restore_db_cluster_from_snapshot(DBClusterIdentifier=name, SnapshotIdentifier=arn,
+                                                                  Engine="aurora-postgresql")["DBCluster"]
+    return rds, arn, restore
+
+
+def test_a_snapshot_of_another_account_is_restored_by_its_arn_only_once_shared(backend):
+    rds, arn, restore = share_a_snapshot_with_the_second_account(backend, "contract-shared")
+    assert error_code(lambda: restore("restored")) == "DBClusterSnapshotNotFoundFault"
+    backend.rds.modify_db_cluster_snapshot_attribute(DBClusterSnapshotIdentifier="contract-shared", AttributeName="restore",
+                                                     ValuesToAdd=[backend.second_account])
+    cluster = restore("restored")
+    assert cluster["DBClusterArn"] == f"arn:aws:rds:{REGION}:{backend.second_account}:cluster:restored"
+    backend.settle()
+    assert [c["DBClusterIdentifier"] for c in rds().describe_db_clusters()["DBClusters"]] == ["restored"]
+    assert error_code(lambda: backend.rds.describe_db_clusters(DBClusterIdentifier="restored")) == "DBClusterNotFoundFault"
+
+
+def test_a_renamed_cluster_takes_its_instances_along_and_a_taken_name_is_refused(backend):
+    rds, arn, restore = share_a_snapshot_with_the_second_account(backend, "contract-rename")
+    backend.rds.modify_db_cluster_snapshot_attribute(DBClusterSnapshotIdentifier="contract-rename", AttributeName="restore",
+                                                     ValuesToAdd=[backend.second_account])
+    restore("team-new")
+    restore("team-other")
+    backend.settle()
+    rds().create_db_instance(DBInstanceIdentifier="team-new-1", DBClusterIdentifier="team-new", Engine="aurora-postgresql",
+                           DBInstanceClass="db.r6g.large")
+    backend.settle()
+    rds().modify_db_cluster(DBClusterIdentifier="team-new", NewDBClusterIdentifier="team", ApplyImmediately=True)
+    backend.settle()
+    instance = rds().describe_db_instances(DBInstanceIdentifier="team-new-1")["DBInstances"][0]
+    assert instance["DBClusterIdentifier"] == "team"
+    members = rds().describe_db_clusters(DBClusterIdentifier="team")["DBClusters"][0]["DBClusterMembers"]
+    assert [m["DBInstanceIdentifier"] for m in members] == ["team-new-1"]
+    code = error_code(lambda: rds().modify_db_cluster(DBClusterIdentifier="team", NewDBClusterIdentifier="team-other",
+                                                    ApplyImmediately=True))
+    assert code == "DBClusterAlreadyExistsFault"

@@ -141,6 +141,11 @@ import Testing
             try await sim.advance(seconds: 86_400)
         }
 
+        // Sessions ended mid-run (the simulator said so) and the runs went on with new ones.
+        let calls = try await sim.calls()
+        #expect(calls.contains { $0.code == "ExpiredToken" }, "no session ended mid-run; the test no longer covers expiry")
+        #expect(calls.filter { $0.operation == "AssumeRole" && $0.code == nil }.count > 4)
+
         let one = try await snapferry(["apply", "--at", "2026-12-02T03:00:00Z", "--target", "orders-qa", "--yes"])
         #expect(one.status == 1)
         #expect(one.stdout.contains("set `adopt: true` on target orders-qa"), "\(one.stdout)")

@@ -202,6 +202,28 @@ import Testing
         #expect(await restores() == 1)
     }
 
+    /// Half of every RDS call in the target account throttled for a whole night: the refresh is slowed, not
+    /// failed (throttling never counts towards rolling back), and ends with exactly the new cluster and its
+    /// instances under the stable names.
+    @Test func aThrottlingStorm_slowsTheRefreshButItCompletes() async throws {
+        let fleet = try Fleet()
+        let rule = try JSONDecoder().decode(SimFaultRules.Rule.self, from: Data(
+            #"{"service": "rds", "account": "\#(Sim.dev)", "error_rate": 0.5, "code": "ThrottlingException", "status": 400}"#.utf8))
+        await fleet.world.setFaults(SimFaultRules(rules: [rule]))
+        let first = try await fleet.night(0, targets: ["orders-dev"])
+        guard case .refreshed = first["orders-dev"] else { Issue.record("\(first)"); return }
+        let throttled = await fleet.world.calls().filter { $0.account == Sim.dev && $0.code == "ThrottlingException" }
+        #expect(throttled.count >= 20, "the storm hit only \(throttled.count) calls")
+        let hit = Set(throttled.map(\.operation))
+        #expect(hit.contains("DescribeDBClusters") && hit.count >= 4, "\(hit)")
+        await fleet.world.setFaults(SimFaultRules())
+        #expect(try await fleet.holdings(Sim.dev) == ["cluster orders-dev available 2026-12-01T03:30:00Z",
+                                                      "instance orders-dev-1 of orders-dev available",
+                                                      "instance orders-dev-2 of orders-dev available"])
+        let second = try await fleet.night(1, targets: ["orders-dev"])
+        guard case .refreshed = second["orders-dev"] else { Issue.record("\(second)"); return }
+    }
+
     @Test func aRunStoppedAfterAnyNumberOfPasses_isFinishedByTheNextRun_withExactlyOneClusterAndNoOrphans() async throws {
         var passesSeen = 0
         for stopAfter in 1...15 {

@@ -170,7 +170,8 @@ extension RefreshEngine {
         } catch let error as AWSError where error.is("InvalidDBClusterState") || error.is("InvalidDBInstanceState")
                     || error.is("InvalidDBClusterSnapshotState") || error.retryClass != .terminal
                     || (error.whileResolvingCredentials && error.code != "AccessDenied") {
-            flight.stepFailures += 1
+            // Throttling slows a refresh down, it never fails one: only other passing errors count towards giving up.
+            if error.retryClass != .throttling { flight.stepFailures += 1 }
             logger.notice("refresh step waits", metadata: ["target": "\(target.name)", "step": "\(step.action.summary)",
                                                            "error": "\(Self.describe(error))"])
             if flight.stepFailures > maxStepRetries, !rollingBack {

@@ -186,7 +186,8 @@ public struct RefreshEngine: Sendable {
                     world = seen
                     flight.unreadPasses = 0
                 case .failure(let error)?:
-                    flight.unreadPasses += 1
+                    // A throttled look waits (the passes back off); an unreachable account is given up after a few.
+                    if (error as? AWSError)?.retryClass != .throttling { flight.unreadPasses += 1 }
                     if let why = Self.unreadable(flight, error) { flight.outcome = why }
                     continue
                 case nil: continue
@@ -248,8 +249,8 @@ public struct RefreshEngine: Sendable {
         }
     }
 
-    /// Passes in a row a target account may be unreadable for passing reasons (throttling, 5xx, network,
-    /// each already retried by the client) before the run stops waiting for it.
+    /// Passes in a row a target account may be unreadable for passing reasons (5xx, network, each already
+    /// retried by the client) before the run stops waiting for it; throttled passes do not count.
     static let unreadPassLimit = 5
 
     /// What becomes of a flight whose target account could not be read, or nil to look again next pass.

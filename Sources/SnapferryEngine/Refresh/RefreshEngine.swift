@@ -179,6 +179,8 @@ public struct RefreshEngine: Sendable {
             var work: [(Flight, RefreshStep)] = []
             // Transactions already begun count against the limits; new ones start only within them.
             var running = active.filter { $0.record != nil }
+            // Quota room per account × region, read once per pass and only where a refresh would start.
+            var rooms: [String: QuotaRoom?] = [:]
             for flight in active {
                 let world: TargetWorld
                 switch worlds[Self.scopeKey(flight)] {
@@ -197,6 +199,24 @@ public struct RefreshEngine: Sendable {
                 if flight.record == nil, let snapshot = plan.snapshot, case .act = plan.outcome {
                     let sameAccount = running.filter { $0.account.id == flight.account.id }.count
                     guard running.count < maxParallel, sameAccount < perAccount else { continue }
+                    let scope = Self.scopeKey(flight)
+                    if rooms[scope] == nil { rooms[scope] = await quotaRoom(for: flight, running: running, world: world) }
+                    if var room = rooms[scope] ?? nil {
+                        let demand = RefreshDemand(target: flight.target)
+                        if let quota = room.exceeded(by: demand) {
+                            // Refreshes in flight here free their old cluster when they retire it: wait for them.
+                            // With none, waiting cannot help.
+                            if running.contains(where: { Self.scopeKey($0) == scope }) { continue }
+                            flight.outcome = .skipped("account \(flight.account.name) (\(flight.account.id)) in \(flight.target.region) has no "
+                                + "room for one more refresh: it needs \(demand.clusters) cluster, \(demand.instances) instance(s)"
+                                + "\(demand.snapshots > 0 ? " and 1 manual snapshot" : "") more while the old and the new cluster "
+                                + "exist side by side, and the \(quota) quota is full (\(room.described)); raise it in Service "
+                                + "Quotas or free some")
+                            continue
+                        }
+                        room.take(demand)
+                        rooms[scope] = room
+                    }
                     var record = RefreshRecord(snapshotIdentifier: snapshot.identifier, snapshotArn: snapshot.arn)
                     record.engine = snapshot.engine
                     record.engineVersion = snapshot.engineVersion

@@ -89,7 +89,9 @@ struct PlanCommand: AsyncParsableCommand {
             case .failure(let error): plans.append(PlanJSON(source: name, slot: slot, error: run.describe(error), aws: error as? AWSError))
             }
         }
-        if run.format == .json { try JSONOutput.write(plans) } else {
+        if run.format == .json {
+            try JSONOutput.write(plans.map(RunItemJSON.source) + previews.map { RunItemJSON.target(RefreshJSON($0)) })
+        } else {
             printText(plans)
             for p in previews { printPreview(p) }
         }
@@ -234,12 +236,12 @@ struct ApplyCommand: AsyncParsableCommand {
 
         if run.format == .json {
             try JSONOutput.write(outcomes.map {
-                OutcomeJSON(source: $0.source, result: $0.interrupted ? "interrupted" : $0.succeeded ? "ok" : "failed",
+                RunItemJSON.source(OutcomeJSON(source: $0.source, result: $0.interrupted ? "interrupted" : $0.succeeded ? "ok" : "failed",
                             performed: $0.performedActions.map(\.record), declined: $0.declined, unrecorded: $0.unrecorded,
                             warnings: $0.warnings,
                             error: $0.error.map { run.describe($0) } ?? $0.failure,
-                            error_code: $0.error?.code.isEmpty == false ? $0.error?.code : nil, request_id: $0.error?.requestId)
-            })
+                            error_code: $0.error?.code.isEmpty == false ? $0.error?.code : nil, request_id: $0.error?.requestId))
+            } + refreshes.map { RunItemJSON.target(RefreshJSON($0)) })
         } else {
             for o in outcomes {
                 print("source \(o.source): \(o.interrupted ? "INTERRUPTED" : o.succeeded ? "ok" : "FAILED")")

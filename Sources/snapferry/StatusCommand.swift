@@ -83,7 +83,12 @@ struct StatusCommand: AsyncParsableCommand {
                             last_run: lastRun.map { LastRun(at: ISOTime.format($0.at), result: $0.detail,
                                                             interrupted: $0.detail.hasPrefix("interrupted")) }))
         }
-        if format == .json { try JSONOutput.write(rows); return }
+        var targets: [TargetRow] = []
+        for target in fleet.targets { targets.append(try await targetRow(target, store: store)) }
+        if format == .json {
+            try JSONOutput.write(rows.map(RunItemJSON<Row, TargetRow>.source) + targets.map(RunItemJSON<Row, TargetRow>.target))
+            return
+        }
         if let run = rows.first?.last_run {
             print("last run  \(run.at)  \(run.interrupted ? "INTERRUPTED — the next run resumes: " : "")\(run.result)")
         }
@@ -102,28 +107,65 @@ struct StatusCommand: AsyncParsableCommand {
             for w in r.warnings { print("  WARNING \(w)") }
             for e in r.last_errors { print("  error   \(e)") }
         }
-        for target in fleet.targets { try await printTarget(target, store: store) }
+        for row in targets { printTarget(row) }
     }
 
-    /// A target's last finished refresh and the one in flight, from the journal.
-    func printTarget(_ target: Target, store: any StateStore) async throws {
-        let refreshes = try await store.operations(states: nil, source: target.name, limit: 20).filter { $0.kind == "refresh" }
-        print("target \(target.name)  (\(target.cluster) in \(target.account), from \(target.source))")
-        func snapshot(_ op: OperationRecord) -> String {
-            op.detail.flatMap { try? JSONDecoder().decode(RefreshRecord.self, from: Data($0.utf8)) }?.snapshotIdentifier ?? "?"
+    /// A target's item: its last finished refresh and any in flight, from the journal. In JSON it follows
+    /// the sources' items in the same array, told apart by the `target` key.
+    struct TargetRow: Encodable {
+        var target: String
+        var cluster: String
+        var account: String
+        var source: String
+        var last: Refresh?
+        var in_flight: [Refresh]
+
+        struct Refresh: Encodable {
+            var slot: String?
+            /// ok, failed (rolled back), running, rolling-back.
+            var result: String
+            var snapshot: String?
+            var started: String
+            /// Ended (finished refreshes) or last written (in flight).
+            var updated: String
+            var seconds: Int
+            var error: String?
         }
-        func slot(_ op: OperationRecord) -> String { RefreshEngine.slot(ofOperation: op.id).map { ISOTime.format($0) } ?? "?" }
-        if let last = refreshes.first(where: { $0.state == .succeeded || $0.state == .failed }) {
-            let took = formatFleetDuration(.seconds(Int(last.updatedAt.timeIntervalSince(last.createdAt))))
-            let result = last.state == .succeeded ? "ok" : "FAILED and rolled back: \(last.error ?? "")"
-            print("  last    \(slot(last))  \(result)  (from \(snapshot(last)), took \(took), ended \(ISOTime.format(last.updatedAt)))")
+    }
+
+    func targetRow(_ target: Target, store: any StateStore) async throws -> TargetRow {
+        let refreshes = try await store.operations(states: nil, source: target.name, limit: 20).filter { $0.kind == "refresh" }
+        func item(_ op: OperationRecord) -> TargetRow.Refresh {
+            let record = op.detail.flatMap { try? JSONDecoder().decode(RefreshRecord.self, from: Data($0.utf8)) }
+            let result: String
+            switch op.state {
+            case .succeeded: result = "ok"
+            case .failed: result = "failed"
+            default: result = record?.failure == nil ? "running" : "rolling-back"
+            }
+            return TargetRow.Refresh(slot: RefreshEngine.slot(ofOperation: op.id).map { ISOTime.format($0) }, result: result,
+                                     snapshot: record?.snapshotIdentifier, started: ISOTime.format(op.createdAt),
+                                     updated: ISOTime.format(op.updatedAt), seconds: Int(op.updatedAt.timeIntervalSince(op.createdAt)),
+                                     error: op.error ?? record?.failure)
+        }
+        let last = refreshes.first { $0.state == .succeeded || $0.state == .failed }.map(item)
+        let open = refreshes.filter { $0.state == .running || $0.state == .waiting }.map(item)
+        return TargetRow(target: target.name, cluster: target.cluster, account: target.account, source: target.source,
+                         last: last, in_flight: open)
+    }
+
+    func printTarget(_ row: TargetRow) {
+        print("target \(row.target)  (\(row.cluster) in \(row.account), from \(row.source))")
+        if let last = row.last {
+            let result = last.result == "ok" ? "ok" : "FAILED and rolled back: \(last.error ?? "")"
+            print("  last    \(last.slot ?? "?")  \(result)  (from \(last.snapshot ?? "?"), took "
+                  + "\(formatFleetDuration(.seconds(last.seconds))), ended \(last.updated))")
         } else {
             print("  last    none yet")
         }
-        for open in refreshes where open.state == .running || open.state == .waiting {
-            let record = open.detail.flatMap { try? JSONDecoder().decode(RefreshRecord.self, from: Data($0.utf8)) }
-            let phase = record?.failure.map { "rolling back: \($0)" } ?? (record?.hookPassed == true ? "after post_restore" : "in progress")
-            print("  running \(slot(open))  \(phase)  (from \(snapshot(open)), since \(ISOTime.format(open.createdAt)); the next apply resumes it)")
+        for open in row.in_flight {
+            let phase = open.result == "rolling-back" ? "rolling back: \(open.error ?? "")" : "in progress"
+            print("  running \(open.slot ?? "?")  \(phase)  (from \(open.snapshot ?? "?"), since \(open.started); the next apply resumes it)")
         }
     }
 }

@@ -49,10 +49,16 @@ extension FleetLoader {
                     r.error("\(p).master_password", "the only accepted value is \"managed\" (RDS keeps the password in Secrets Manager); never put a password in the fleet file")
                 }
             }
-            var finalSnapshot = false
+            var finalSnapshot = false, keepFinal = 7
             if let rn = r.value(tm, "retire"), let rm = r.mapping(rn, "\(p).retire") {
-                r.checkKeys(rm, "\(p).retire", mark: rn.mark, allowed: ["final_snapshot"])
+                r.checkKeys(rm, "\(p).retire", mark: rn.mark, allowed: ["final_snapshot", "keep_final_snapshots"])
                 finalSnapshot = r.bool(rm, "final_snapshot", "\(p).retire") ?? false
+                if let keep = r.int(rm, "keep_final_snapshots", "\(p).retire") {
+                    if keep < 1 {
+                        r.error("\(p).retire.keep_final_snapshots", "must be at least 1, got \(keep) (the newest final snapshot is "
+                                + "always kept; set final_snapshot: false to take none)")
+                    } else { keepFinal = keep }
+                }
             }
             out.append(Target(
                 name: name, source: (r.string(tm, "source", p) ?? "").lowercased(), account: account, region: region,
@@ -61,7 +67,7 @@ extension FleetLoader {
                 parameterGroup: r.string(tm, "parameter_group", p),
                 instanceParameterGroup: r.string(tm, "instance_parameter_group", p), tags: tags,
                 maxSnapshotAge: maxAge, postRestore: hook, adopt: adopt, serverlessV2: serverless,
-                manageMasterPassword: managed, finalSnapshotOnRetire: finalSnapshot))
+                manageMasterPassword: managed, finalSnapshotOnRetire: finalSnapshot, keepFinalSnapshots: keepFinal))
         }
         return out
     }

@@ -70,4 +70,6 @@ public struct Target: Sendable {
     public var manageMasterPassword: Bool
     /// Take a final snapshot when retiring the old cluster.
     public var finalSnapshotOnRetire: Bool
+    /// How many final snapshots of this target are kept (newest first); older ones snapferry made are deleted.
+    public var keepFinalSnapshots: Int = 7
 }

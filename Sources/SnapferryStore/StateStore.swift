@@ -93,7 +93,13 @@ public struct OwnedSnapshot: Sendable, Hashable, Codable {
         case shareCopy = "share-copy"
         /// A copy in a target account (`-<target>`).
         case targetCopy = "target-copy"
+        /// A retired target cluster's final snapshot, recorded under ``OwnedSnapshot/owner(target:)``
+        /// so that rotation, which reads records by source name, never counts it.
+        case finalSnapshot = "final-snapshot"
     }
+
+    /// The `source` a target's final snapshots are recorded under (`target:<name>`; names hold no colon).
+    public static func owner(target: String) -> String { "target:\(target)" }
     /// RDS identifier (lower case).
     public var identifier: String
     /// Fleet source.

@@ -41,6 +41,7 @@ import Testing
         #"broken.yaml:61:16: targets[1].instances: expected a list, got "db.r6g.large""#,
         #"broken.yaml:63:22: targets[1].master_password: the only accepted value is "managed" (RDS keeps the password in Secrets Manager); never put a password in the fleet file"#,
         #"broken.yaml:64:12: targets[1].adopt: expected true or false, got "maybe""#,
+        #"broken.yaml:65:59: targets[1].retire.keep_final_snapshots: must be at least 1, got 0 (the newest final snapshot is always kept; set final_snapshot: false to take none)"#,
     ]
 
     @Test func load_whenFileHasEveryErrorClass_reportsAllOfThemWithExactLocations() throws {

@@ -62,6 +62,7 @@ func diagnostics(_ yaml: String) -> [String] {
         #expect(staging.serverlessV2 == .init(minCapacity: 0.5, maxCapacity: 8))
         #expect(staging.instances.first?.promotionTier == 1)
         #expect(staging.finalSnapshotOnRetire)
+        #expect(staging.keepFinalSnapshots == 3)
     }
 
     @Test func load_minimalFleet_usesDefaults() throws {

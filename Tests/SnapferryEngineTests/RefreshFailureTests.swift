@@ -21,8 +21,8 @@ import Testing
         let world: SimWorld
         let store: MemoryStateStore
 
-        init(hook: String? = nil) throws {
-            var yaml = Sim.fleetYAML
+        init(hook: String? = nil, edit: (String) -> String = { $0 }) throws {
+            var yaml = edit(Sim.fleetYAML)
             if let hook {
                 yaml = yaml.replacingOccurrences(of: #"post_restore: { command: ["/bin/sh", "-c", "test \"$SNAPFERRY_STABLE_CLUSTER\" = orders-test"], timeout: 1m }"#,
                                                  with: hook)

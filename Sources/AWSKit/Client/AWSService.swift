@@ -117,6 +117,19 @@ public enum Partition {
         return "amazonaws.com"
     }
 
+    /// The partition's name in ARNs: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, `aws-iso-e`,
+    /// `aws-iso-f`, `aws-eusc`.
+    public static func name(region: String) -> String {
+        if region.hasPrefix("cn-") { return "aws-cn" }
+        if region.hasPrefix("us-gov-") { return "aws-us-gov" }
+        if region.hasPrefix("us-isob-") { return "aws-iso-b" }
+        if region.hasPrefix("us-isof-") { return "aws-iso-f" }
+        if region.hasPrefix("us-iso-") { return "aws-iso" }
+        if region.hasPrefix("eu-isoe-") { return "aws-iso-e" }
+        if region.hasPrefix("eusc-") { return "aws-eusc" }
+        return "aws"
+    }
+
     /// `rds` or `rds-fips`.
     static func hostPrefix(_ serviceID: String, region: String, fips: Bool) -> String {
         guard fips else { return serviceID }

@@ -153,7 +153,11 @@ extension RefreshEngine {
             case let .deleteInstance(name):
                 _ = try await rds.deleteDBInstance(identifier: name, skipFinalSnapshot: true)
             case let .deleteCluster(name, final):
+                // Recorded before it is asked for (a crash in between leaves a record retention finds missing, never
+                // a snapshot it cannot own), tagged once AWS has begun it.
+                if let final { await recordFinalSnapshot(final, flight) }
                 _ = try await rds.deleteDBCluster(.init(clusterIdentifier: name, skipFinalSnapshot: final == nil, finalSnapshotIdentifier: final))
+                if let final { await tagFinalSnapshot(final, flight, rds: rds) }
             case let .deleteSnapshot(id):
                 _ = try await rds.deleteDBClusterSnapshot(identifier: id)
             }

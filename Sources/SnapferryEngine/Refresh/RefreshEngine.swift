@@ -234,6 +234,7 @@ public struct RefreshEngine: Sendable {
                     acted = true
                 case .done:
                     await finish(flight, .succeeded, error: nil)
+                    await pruneFinalSnapshots(flight)
                     flight.outcome = .refreshed(snapshot: flight.record?.snapshotIdentifier ?? "?")
                 case .failed(let why):
                     await finish(flight, .failed, error: why)

@@ -47,6 +47,10 @@ struct RunOptions: ParsableArguments {
         engine.pollInitial = fleet.defaults.pollInitial
         engine.pollMax = fleet.defaults.pollMax
         var refresh = RefreshEngine(config: fleet, aws: aws, store: store)
+        // Refresh chooses its snapshots from rotation's last look at the sources instead of reading them again.
+        let shared = LatestObservations()
+        engine.shared = shared
+        refresh.shared = shared
         refresh.pollInitial = fleet.defaults.pollInitial
         refresh.pollMax = fleet.defaults.pollMax
         return (engine, refresh, transport)

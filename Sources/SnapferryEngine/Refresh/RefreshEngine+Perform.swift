@@ -5,12 +5,21 @@ import SnapferryCore
 import SnapferryStore
 
 extension RefreshEngine {
-    /// Usable snapshots per target: what one DescribeDBClusterSnapshots per source account × region
-    /// shows of the carriers the state database records as shared with the target's account.
+    /// Usable snapshots per target: what the source account shows of the carriers the state database
+    /// records as shared with the target's account — rotation's latest observation when it is fresh,
+    /// else one DescribeDBClusterSnapshots per source account × region.
     func candidates(for flights: [Flight], at now: Date) async -> [String: [SharedSnapshot]] {
         let sourceNames = Set(flights.map(\.target.source))
         let sources = config.sources.filter { sourceNames.contains($0.name) }
-        let observed = await FleetObserver(config: config, aws: aws).observe(sources, at: now, cache: RunCache())
+        let since = wallNow().addingTimeInterval(-Double(sharedFreshness.components.seconds))
+        var observed: [String: Result<SourceObservation, any Error>] =
+            (await shared?.fresh(sources.map(\.name), since: since) ?? [:]).mapValues { .success($0) }
+        let unseen = sources.filter { observed[$0.name] == nil }
+        if !unseen.isEmpty {
+            let read = await FleetObserver(config: config, aws: aws).observe(unseen, at: now, cache: RunCache())
+            await shared?.put(read, at: wallNow())
+            observed.merge(read) { a, _ in a }
+        }
         var out: [String: [SharedSnapshot]] = [:]
         for source in sources {
             guard let observation = try? observed[source.name]?.get(),

@@ -63,6 +63,10 @@ public struct RefreshEngine: Sendable {
     public var maxPasses = 1000
     /// A step that fails for a reason that may pass (a busy resource) is tried again this many passes.
     public var maxStepRetries = 5
+    /// Rotation's observations of the sources in this process, used when younger than `sharedFreshness`.
+    public var shared: LatestObservations?
+    /// How old a shared observation may be to stand for reading the source account again.
+    public var sharedFreshness: Duration = .seconds(60)
 
     /// Creates an engine.
     public init(config: FleetConfig, aws: any FleetAWS, store: any StateStore, clock: AnyClock = AnyClock(ContinuousClock()),

@@ -61,6 +61,7 @@ extension RotationEngine {
             }
             passes += 1
             let observed = await observer.observe(active, at: now, cache: cache)
+            await shared?.put(observed, at: wallNow())
             var work: [Work] = []
             var waiting = false
             var stillActive: [Source] = []

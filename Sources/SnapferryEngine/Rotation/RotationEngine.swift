@@ -30,6 +30,8 @@ public struct RotationEngine: Sendable {
     /// Told of each action when it is done, of what each source waits for when that changes,
     /// and of failures, as they happen (the CLI's progress lines).
     public var events: (@Sendable (RunEvent) -> Void)?
+    /// Where each pass's observation is left for the refresh engine of the same process.
+    public var shared: LatestObservations?
 
     /// Creates an engine. `wallNow` stamps the journal; planning uses the `at` given to each call.
     public init(config: FleetConfig, aws: any FleetAWS, store: any StateStore, clock: AnyClock = AnyClock(ContinuousClock()),
@@ -60,6 +62,7 @@ public struct RotationEngine: Sendable {
         let chosen = selected(sources)
         let scopes = Set(chosen.map { FleetObserver.Scope(account: $0.account, region: $0.region) })
         let observed = await observer.observe(chosen, at: now, cache: RunCache(), needQuota: scopes)
+        await shared?.put(observed, at: wallNow())
         var results: [(source: String, result: Result<RunPrediction, any Error>)] = []
         for source in chosen {
             do {

@@ -16,9 +16,9 @@ import Testing
         let r = try await CommandRunner.snapferry(["validate", "--config", path])
         #expect(r.status == 2)
         let lines = r.stderr.split(separator: "\n").filter { $0.hasPrefix(path + ":") }
-        #expect(lines.count == 35)
+        #expect(lines.count == 36)
         #expect(r.stderr.contains("\(path):57:13: targets[1].source: unknown source \"billing\"; known: orders"))
-        #expect(r.stderr.hasSuffix("35 error(s) in \(path)\n"))
+        #expect(r.stderr.hasSuffix("36 error(s) in \(path)\n"))
     }
 
     @Test func validate_jsonFormat_listsErrorsAsObjects() async throws {
@@ -27,7 +27,7 @@ import Testing
         #expect(r.status == 2)
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         #expect(object?["valid"] as? Bool == false)
-        #expect((object?["errors"] as? [[String: Any]])?.count == 35)
+        #expect((object?["errors"] as? [[String: Any]])?.count == 36)
     }
 
     @Test func validate_missingFile_exits2_withAHint() async throws {

@@ -12,7 +12,7 @@ struct RefreshJSON: Encodable {
     var result: String
     /// The snapshot refreshed from (or chosen for a refresh in flight).
     var snapshot: String?
-    /// plan: the next steps with reasons. apply: the steps performed in this run.
+    /// plan: every step from here to the end if each succeeds, with reasons. apply: the steps performed in this run.
     var steps: [Step]
     /// Why it was skipped, refused, failed, is waiting or rolling back.
     var reason: String?
@@ -52,7 +52,7 @@ struct RefreshJSON: Encodable {
         case .act?, nil:
             result = p.plan?.rollingBack == true ? "rollback" : "act"
             reason = nil
-            steps = (p.plan?.steps ?? []).map { Step(action: $0.action.summary, reason: $0.reason) }
+            steps = (p.prediction?.steps ?? p.plan?.steps ?? []).map { Step(action: $0.action.summary, reason: $0.reason) }
         }
     }
 

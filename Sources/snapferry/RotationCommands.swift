@@ -129,9 +129,8 @@ struct PlanCommand: AsyncParsableCommand {
         case .act:
             if plan.rollingBack { print("  rolling back a failed attempt") }
             for step in plan.steps { print("  next     \(step)") }
-            if !plan.rollingBack {
-                print("  then     each following step as the previous one finishes (instances, post_restore, swap, retire)")
-            }
+            // The rest, as it would go if every step succeeded.
+            for step in (p.prediction?.steps ?? []).dropFirst(plan.steps.count) { print("  then     \(step)") }
         }
         for w in plan.warnings { print("  WARNING  \(w)") }
     }

@@ -152,3 +152,17 @@ def test_refresh_items_in_plan_and_apply_json_match_their_schema(tmp_path):
             ("2026-12-01T03:00:00Z", "ok", "snapferry-orders-20261201-0200-s1"), target
         assert target["in_flight"] == []
         assert [r["source"] for r in rows if "target" not in r] == ["orders"]
+
+        # The next night, before rotation: the whole transaction from yesterday's snapshot, every step with its reason.
+        post(url, "/_sim/advance", {"seconds": 86400})
+        status, plans = run(fleet, "plan", "--at", "2026-12-02T03:00:00Z")
+        plan_schema.validate(plans)
+        target = [p for p in plans if "target" in p][0]
+        assert target["result"] == "act", target
+        actions = [s["action"] for s in target["steps"]]
+        assert actions[0].startswith("restore orders-dev-new-202612020300 from ") and "snapferry-orders-20261201-0200-s1" in actions[0], actions
+        for expected in ["create instance orders-dev-new-202612020300-1", "rename cluster orders-dev to orders-dev-old-202612020300",
+                         "rename cluster orders-dev-new-202612020300 to orders-dev", "delete instance orders-dev-old-202612020300-1"]:
+            assert any(a.startswith(expected) for a in actions), (expected, actions)
+        assert actions[-1].startswith("delete cluster orders-dev-old-202612020300"), actions
+        assert all(s.get("reason") for s in target["steps"]), target["steps"]

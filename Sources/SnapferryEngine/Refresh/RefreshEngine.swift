@@ -303,6 +303,8 @@ public struct RefreshPreview: Sendable {
     public var settled: RefreshOutcome?
     /// The planner's answer for the current state of the target account.
     public var plan: RefreshPlan?
+    /// The whole rest of the transaction if every step succeeds (starting with `plan`'s steps).
+    public var prediction: RefreshPrediction?
 }
 
 extension RefreshEngine {
@@ -325,7 +327,13 @@ extension RefreshEngine {
                 }
                 let plan = RefreshPlanner.plan(target: flight.target, fleet: config.fleet, slot: flight.slot, now: now,
                                                candidates: candidates[flight.target.name] ?? [], world: world, record: flight.record)
-                previews.append(RefreshPreview(target: flight.target.name, slot: flight.slot, settled: nil, plan: plan))
+                var preview = RefreshPreview(target: flight.target.name, slot: flight.slot, settled: nil, plan: plan)
+                if case .act = plan.outcome {
+                    preview.prediction = RefreshPlanner.predict(target: flight.target, fleet: config.fleet, slot: flight.slot, now: now,
+                                                                candidates: candidates[flight.target.name] ?? [], world: world,
+                                                                record: flight.record)
+                }
+                previews.append(preview)
             }
         }
         return previews.sorted { $0.target < $1.target }

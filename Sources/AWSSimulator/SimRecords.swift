@@ -34,6 +34,9 @@ struct ClusterRecord: Sendable {
     var endsIn: String? = nil
     /// While an automated snapshot is being taken the cluster shows `backing-up`.
     var backingUpUntil: Date?
+    /// DB cluster parameter group name (lower-cased); nil means the engine's `default.<family>`.
+    var parameterGroup: String? = nil
+    var serverlessV2: ServerlessV2Scaling? = nil
 
     func displayStatus(at now: Date) -> String {
         if status == "available", let until = backingUpUntil, until > now { return "backing-up" }
@@ -58,6 +61,8 @@ struct InstanceRecord: Sendable {
     var createTime: Date
     /// Accepted, but ends in this failure state instead of `available` (the `fail_after_accept_rate` fault).
     var endsIn: String? = nil
+    /// DB parameter group name (lower-cased); nil means the engine's `default.<family>`.
+    var parameterGroup: String? = nil
 
     var arn: String { SimARN.rds(scope.region, scope.account, "db", id) }
 }
@@ -146,6 +151,9 @@ struct RegionState: Sendable {
     var snapshots: [String: SnapshotRecord] = [:]
     var subnetGroups: Set<String> = []
     var securityGroups: Set<String> = []
+    /// Lower-cased names from the scenario; `default.*` groups exist without being listed.
+    var clusterParameterGroups: Set<String> = []
+    var parameterGroups: Set<String> = []
     var quotas = SimScenario.Quotas()
 
     var manualSnapshotCount: Int { snapshots.values.count { $0.type == "manual" } }

@@ -37,6 +37,10 @@ public enum SimRequest: Sendable, Hashable {
     case addTagsToResource(arn: String, tags: [Tag])
     /// rds ListTagsForResource.
     case listTagsForResource(arn: String)
+    /// rds RemoveTagsFromResource.
+    case removeTagsFromResource(arn: String, keys: [String])
+    /// rds DescribeDBSubnetGroups (nil name: all of them).
+    case describeDBSubnetGroups(name: String?, maxRecords: Int?, marker: String?)
     /// rds DescribeAccountAttributes.
     case describeAccountAttributes
     /// sts AssumeRole.
@@ -78,6 +82,8 @@ public enum SimRequest: Sendable, Hashable {
         case .deleteDBCluster: return "DeleteDBCluster"
         case .addTagsToResource: return "AddTagsToResource"
         case .listTagsForResource: return "ListTagsForResource"
+        case .removeTagsFromResource: return "RemoveTagsFromResource"
+        case .describeDBSubnetGroups: return "DescribeDBSubnetGroups"
         case .describeAccountAttributes: return "DescribeAccountAttributes"
         case .assumeRole: return "AssumeRole"
         case .getCallerIdentity: return "GetCallerIdentity"
@@ -134,11 +140,13 @@ public enum SimResponse: Sendable {
     case snapshot(DBClusterSnapshot)
     /// CreateDBInstance, DeleteDBInstance.
     case instance(DBInstance)
+    /// DescribeDBSubnetGroups.
+    case subnetGroupPage(Page<SimDBSubnetGroup>)
     /// (Describe|Modify)DBClusterSnapshotAttributes: the snapshot identifier and its attributes.
     case attributes(snapshotIdentifier: String, [ClusterSnapshotAttribute])
     /// ListTagsForResource.
     case tags([Tag])
-    /// AddTagsToResource (empty result).
+    /// AddTagsToResource, RemoveTagsFromResource (empty result).
     case empty
     /// DescribeAccountAttributes.
     case accountQuotas([AccountQuota])

@@ -85,7 +85,7 @@ enum SimRequestDecoder {
             return .modifyDBCluster(ModifyDBClusterInput(
                 clusterIdentifier: try required("DBClusterIdentifier"), newClusterIdentifier: p["NewDBClusterIdentifier"],
                 applyImmediately: bool("ApplyImmediately"), deletionProtection: bool("DeletionProtection"),
-                manageMasterUserPassword: bool("ManageMasterUserPassword")))
+                manageMasterUserPassword: bool("ManageMasterUserPassword"), masterUserPassword: p["MasterUserPassword"]))
         case ("rds", "ModifyDBInstance"):
             return .modifyDBInstance(ModifyDBInstanceInput(
                 instanceIdentifier: try required("DBInstanceIdentifier"), newInstanceIdentifier: p["NewDBInstanceIdentifier"],
@@ -98,6 +98,10 @@ enum SimRequestDecoder {
             return .addTagsToResource(arn: try required("ResourceName"), tags: tags())
         case ("rds", "ListTagsForResource"):
             return .listTagsForResource(arn: try required("ResourceName"))
+        case ("rds", "RemoveTagsFromResource"):
+            return .removeTagsFromResource(arn: try required("ResourceName"), keys: list("TagKeys.member"))
+        case ("rds", "DescribeDBSubnetGroups"):
+            return .describeDBSubnetGroups(name: p["DBSubnetGroupName"], maxRecords: try int("MaxRecords"), marker: p["Marker"])
         case ("rds", "DescribeAccountAttributes"):
             return .describeAccountAttributes
         case ("sts", "AssumeRole"):

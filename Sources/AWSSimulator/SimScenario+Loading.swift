@@ -43,6 +43,8 @@ extension SimScenario {
         ("roles", ["arn", "trust_policy"]),
         ("db_subnet_groups", ["account", "region", "name"]),
         ("security_groups", ["account", "region", "id"]),
+        ("db_cluster_parameter_groups", ["account", "region", "name"]),
+        ("db_parameter_groups", ["account", "region", "name"]),
         ("clusters", ["account", "region", "id"]),
         ("cluster_snapshots", ["account", "region", "id", "cluster", "created"]),
     ]

@@ -76,7 +76,8 @@ extension SimScenario {
 
     enum CodingKeys: String, CodingKey {
         case start, regions, accounts, kmsKeys = "kms_keys", roles, dbSubnetGroups = "db_subnet_groups"
-        case securityGroups = "security_groups", clusters, clusterSnapshots = "cluster_snapshots", durations, throttle
+        case securityGroups = "security_groups", dbClusterParameterGroups = "db_cluster_parameter_groups"
+        case dbParameterGroups = "db_parameter_groups", clusters, clusterSnapshots = "cluster_snapshots", durations, throttle
         case faults, lenientAwsRdsShare = "lenient_aws_rds_share", seed
     }
 
@@ -91,6 +92,8 @@ extension SimScenario {
         roles = try c.decodeIfPresent([Role].self, forKey: .roles) ?? []
         dbSubnetGroups = try c.decodeIfPresent([SubnetGroup].self, forKey: .dbSubnetGroups) ?? []
         securityGroups = try c.decodeIfPresent([SecurityGroup].self, forKey: .securityGroups) ?? []
+        dbClusterParameterGroups = try c.decodeIfPresent([ParameterGroup].self, forKey: .dbClusterParameterGroups) ?? []
+        dbParameterGroups = try c.decodeIfPresent([ParameterGroup].self, forKey: .dbParameterGroups) ?? []
         clusters = try c.decodeIfPresent([Cluster].self, forKey: .clusters) ?? []
         clusterSnapshots = try c.decodeIfPresent([ClusterSnapshot].self, forKey: .clusterSnapshots) ?? []
         durations = try c.decodeIfPresent(Durations.self, forKey: .durations) ?? Durations()

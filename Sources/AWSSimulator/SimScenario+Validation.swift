@@ -65,6 +65,15 @@ extension SimScenario {
             checkAccount(group.account, "security_groups[\(i)].account")
             checkRegion(group.region, "security_groups[\(i)].region")
         }
+        for (list, groups) in [("db_cluster_parameter_groups", dbClusterParameterGroups), ("db_parameter_groups", dbParameterGroups)] {
+            for (i, group) in groups.enumerated() {
+                checkAccount(group.account, "\(list)[\(i)].account")
+                checkRegion(group.region, "\(list)[\(i)].region")
+                if group.name.isEmpty || group.name.lowercased().hasPrefix("default.") {
+                    errors.append(fail("\(list)[\(i)].name", "must not be empty or start with default. (those always exist): \(group.name)"))
+                }
+            }
+        }
         var clusterIDs: [String: Cluster] = [:]
         for (i, cluster) in clusters.enumerated() {
             let path = "clusters[\(i)]"

@@ -19,6 +19,10 @@ public struct SimScenario: Sendable, Hashable, Codable {
     public var dbSubnetGroups: [SubnetGroup]
     /// VPC security groups that restores may name.
     public var securityGroups: [SecurityGroup]
+    /// DB cluster parameter groups that restores may name (besides AWS's `default.*`).
+    public var dbClusterParameterGroups: [ParameterGroup]
+    /// DB (instance) parameter groups that CreateDBInstance may name (besides AWS's `default.*`).
+    public var dbParameterGroups: [ParameterGroup]
     /// Clusters present at the start.
     public var clusters: [Cluster]
     /// Manual snapshots present at the start (never created by snapferry).
@@ -37,11 +41,14 @@ public struct SimScenario: Sendable, Hashable, Codable {
     /// Creates a scenario in code (tests); every list defaults to empty.
     public init(start: String = "2026-12-01T00:00:00Z", regions: [String] = ["eu-west-1"], accounts: [Account] = [],
                 kmsKeys: [KMSKey] = [], roles: [Role] = [], dbSubnetGroups: [SubnetGroup] = [],
-                securityGroups: [SecurityGroup] = [], clusters: [Cluster] = [], clusterSnapshots: [ClusterSnapshot] = [],
+                securityGroups: [SecurityGroup] = [], dbClusterParameterGroups: [ParameterGroup] = [],
+                dbParameterGroups: [ParameterGroup] = [], clusters: [Cluster] = [], clusterSnapshots: [ClusterSnapshot] = [],
                 durations: Durations = Durations(), throttle: Throttle? = Throttle(), faults: SimFaultRules = SimFaultRules(),
                 lenientAwsRdsShare: Bool = false, seed: UInt64? = nil) {
         self.start = start; self.regions = regions; self.accounts = accounts; self.kmsKeys = kmsKeys; self.roles = roles
-        self.dbSubnetGroups = dbSubnetGroups; self.securityGroups = securityGroups; self.clusters = clusters
+        self.dbSubnetGroups = dbSubnetGroups; self.securityGroups = securityGroups
+        self.dbClusterParameterGroups = dbClusterParameterGroups; self.dbParameterGroups = dbParameterGroups
+        self.clusters = clusters
         self.clusterSnapshots = clusterSnapshots; self.durations = durations; self.throttle = throttle
         self.faults = faults; self.lenientAwsRdsShare = lenientAwsRdsShare; self.seed = seed
     }
@@ -155,6 +162,18 @@ public struct SimScenario: Sendable, Hashable, Codable {
         /// Name.
         public var name: String
         /// Creates a subnet group.
+        public init(account: String, region: String, name: String) { self.account = account; self.region = region; self.name = name }
+    }
+
+    /// A DB cluster parameter group or DB parameter group.
+    public struct ParameterGroup: Sendable, Hashable, Codable {
+        /// Account id.
+        public var account: String
+        /// Region.
+        public var region: String
+        /// Name (compared case-insensitively, as RDS does).
+        public var name: String
+        /// Creates a parameter group.
         public init(account: String, region: String, name: String) { self.account = account; self.region = region; self.name = name }
     }
 

@@ -6,26 +6,37 @@ extension SimWorld {
     func model(_ cluster: ClusterRecord, state: RegionState, now: Date) -> DBCluster {
         let members = state.instances.values.filter { $0.clusterID == cluster.id }
             .sorted { ($0.createTime, $0.id) < ($1.createTime, $1.id) }
-        let host = "\(cluster.id).cluster-c\(String(StableID.hash(cluster.scope.account), radix: 36).prefix(11))"
-            + ".\(cluster.scope.region).rds.amazonaws.com"
         return DBCluster(
             identifier: cluster.id, arn: cluster.arn, status: cluster.displayStatus(at: now), engine: cluster.engine,
             engineVersion: cluster.engineVersion, kmsKeyId: cluster.kmsKeyArn, storageEncrypted: cluster.kmsKeyArn != nil,
-            endpoint: host, readerEndpoint: host.replacingOccurrences(of: ".cluster-", with: ".cluster-ro-"),
+            endpoint: SimEndpoints.clusterWriter(cluster.id, cluster.scope),
+            readerEndpoint: SimEndpoints.clusterReader(cluster.id, cluster.scope),
             members: members.enumerated().map { index, member in
                 DBClusterMember(instanceIdentifier: member.id, isWriter: index == 0, promotionTier: member.promotionTier)
             },
             subnetGroup: cluster.subnetGroup, vpcSecurityGroupIds: cluster.securityGroups,
             deletionProtection: cluster.deletionProtection, allocatedStorage: cluster.sizeGb,
             backupRetentionPeriod: cluster.backupRetentionDays, createTime: cluster.createTime,
-            masterUserSecretArn: cluster.masterSecretArn, tags: cluster.tags)
+            masterUserSecretArn: cluster.masterSecretArn, tags: cluster.tags,
+            port: SimEndpoints.port(engine: cluster.engine),
+            clusterParameterGroup: cluster.parameterGroup
+                ?? Self.defaultParameterGroup(engine: cluster.engine, version: cluster.engineVersion),
+            serverlessV2: cluster.serverlessV2)
     }
 
     /// The AWSKit view of an instance.
+    /// AWS gives an instance its endpoint only once it has been created.
     func model(_ instance: InstanceRecord, state: RegionState) -> DBInstance {
-        DBInstance(identifier: instance.id, arn: instance.arn, clusterIdentifier: instance.clusterID,
-                   instanceClass: instance.instanceClass, status: instance.status, engine: instance.engine,
-                   promotionTier: instance.promotionTier, tags: instance.tags)
+        let version = state.clusters[instance.clusterID]?.engineVersion
+        let endpoint = instance.status == "creating" ? nil
+            : DBInstanceEndpoint(address: SimEndpoints.instance(instance.id, instance.scope),
+                                 port: SimEndpoints.port(engine: instance.engine),
+                                 hostedZoneId: SimEndpoints.hostedZoneId(instance.scope.region))
+        return DBInstance(identifier: instance.id, arn: instance.arn, clusterIdentifier: instance.clusterID,
+                          instanceClass: instance.instanceClass, status: instance.status, engine: instance.engine,
+                          promotionTier: instance.promotionTier, tags: instance.tags, endpoint: endpoint,
+                          parameterGroup: instance.parameterGroup
+                              ?? Self.defaultParameterGroup(engine: instance.engine, version: version))
     }
 
     /// The AWSKit view of a snapshot as `viewer` sees it: another account's
@@ -58,6 +69,17 @@ extension SimWorld {
         case "cluster": regions[context.scope]?.clusters[id]?.tags = merged
         case "db": regions[context.scope]?.instances[id]?.tags = merged
         default: regions[context.scope]?.snapshots[id]?.tags = merged
+        }
+    }
+
+    /// RemoveTagsFromResource: drops the tags with these keys; keys the resource lacks are ignored.
+    func removeTags(arn: String, keys: [String], _ context: SimContext) throws(SimDenial) {
+        let (kind, id) = try taggable(arn, context)
+        let kept = try listTags(arn: arn, context).filter { !keys.contains($0.key) }
+        switch kind {
+        case "cluster": regions[context.scope]?.clusters[id]?.tags = kept
+        case "db": regions[context.scope]?.instances[id]?.tags = kept
+        default: regions[context.scope]?.snapshots[id]?.tags = kept
         }
     }
 

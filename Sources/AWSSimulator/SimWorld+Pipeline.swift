@@ -107,6 +107,9 @@ extension SimWorld {
         case .deleteDBCluster(let input): return .cluster(try deleteCluster(input, context))
         case .addTagsToResource(let arn, let tags): try addTags(arn: arn, tags: tags, context); return .empty
         case .listTagsForResource(let arn): return .tags(try listTags(arn: arn, context))
+        case .removeTagsFromResource(let arn, let keys): try removeTags(arn: arn, keys: keys, context); return .empty
+        case .describeDBSubnetGroups(let name, let maxRecords, let marker):
+            return .subnetGroupPage(try describeSubnetGroups(name: name, maxRecords: maxRecords, marker: marker, context))
         case .describeAccountAttributes: return .accountQuotas(accountQuotas(context))
         case .assumeRole(let arn, let session, let externalId, let duration):
             let (credentials, roleId) = try assumeRole(arn: arn, session: session, externalId: externalId,

@@ -44,6 +44,12 @@ extension SimWorld {
         for group in scenario.dbSubnetGroups {
             regions[SimScope(account: group.account, region: group.region)]?.subnetGroups.insert(group.name.lowercased())
         }
+        for group in scenario.dbClusterParameterGroups {
+            regions[SimScope(account: group.account, region: group.region)]?.clusterParameterGroups.insert(group.name.lowercased())
+        }
+        for group in scenario.dbParameterGroups {
+            regions[SimScope(account: group.account, region: group.region)]?.parameterGroups.insert(group.name.lowercased())
+        }
         for group in scenario.securityGroups {
             regions[SimScope(account: group.account, region: group.region)]?.securityGroups.insert(group.id)
         }

@@ -27,6 +27,8 @@ extension SimWorld {
         for group in input.vpcSecurityGroupIds where !state.securityGroups.contains(group) {
             throw .invalidParameter("Invalid security group , groupId= \(group), groupName=.")
         }
+        var parameterGroup: String?
+        if let name = input.clusterParameterGroup { parameterGroup = try existingClusterParameterGroup(name, context) }
         var key = snapshot.kmsKeyArn
         if let sourceKey = snapshot.kmsKeyArn,
            !canUse(keyArn: sourceKey, principal: context.principal, actions: Self.sourceKeyActions) {
@@ -42,21 +44,36 @@ extension SimWorld {
             deletionProtection: input.deletionProtection ?? false, subnetGroup: subnetGroup.lowercased(),
             securityGroups: input.vpcSecurityGroupIds, createTime: context.now, masterSecretArn: nil, tags: input.tags,
             status: "creating", until: until, nextBackup: Self.nextWindow(after: until, windowStart: window),
-            endsIn: context.failAfterAccept ? "incompatible-restore" : nil)
+            endsIn: context.failAfterAccept ? "incompatible-restore" : nil, parameterGroup: parameterGroup,
+            serverlessV2: input.serverlessV2)
         regions[context.scope]?.clusters[id] = cluster
         schedule(until)
         return model(cluster, state: regions[context.scope] ?? state, now: context.now)
     }
 
-    /// CreateDBInstance into an available cluster.
+    /// CreateDBInstance into an available cluster of the same engine; `db.serverless` needs the
+    /// cluster's Serverless v2 scaling.
     func createInstance(_ input: CreateDBInstanceInput, _ context: SimContext) throws(SimDenial) -> DBInstance {
         let id = try Self.validIdentifier(input.instanceIdentifier, parameter: "DBInstanceIdentifier")
+        guard SimInstanceClass.isValid(input.instanceClass) else {
+            throw .invalidParameter("Invalid DB Instance class: \(input.instanceClass)")
+        }
         let state = regions[context.scope] ?? RegionState()
         guard let cluster = state.clusters[input.clusterIdentifier.lowercased()] else {
             throw .clusterNotFound(input.clusterIdentifier)
         }
+        if input.engine != cluster.engine {
+            throw SimDenial("InvalidParameterCombination", "The engine name requested for your DB instance (\(input.engine)) "
+                            + "doesn't match the engine name of your DB cluster (\(cluster.engine)).")
+        }
+        var parameterGroup: String?
+        if let name = input.parameterGroup { parameterGroup = try existingParameterGroup(name, context) }
         guard ["available", "backing-up"].contains(cluster.displayStatus(at: context.now)) else {
             throw .clusterState("DB cluster \(cluster.id) is not currently in the available state.")
+        }
+        if input.instanceClass.lowercased() == SimInstanceClass.serverless, cluster.serverlessV2 == nil {
+            throw .clusterState("Cannot create a Serverless v2 DB instance because the DB cluster \(cluster.id) has no "
+                                + "ServerlessV2ScalingConfiguration.")
         }
         if state.instances[id] != nil { throw SimDenial("DBInstanceAlreadyExists", "DB instance already exists") }
         if state.instances.count >= state.quotas.dbInstances { throw SimDenial("InstanceQuotaExceeded", "DB Instance quota exceeded") }
@@ -64,7 +81,8 @@ extension SimWorld {
         let instance = InstanceRecord(id: id, scope: context.scope, clusterID: cluster.id, instanceClass: input.instanceClass,
                                       engine: cluster.engine, promotionTier: input.promotionTier, tags: input.tags,
                                       status: "creating", until: until, createTime: context.now,
-                                      endsIn: context.failAfterAccept ? "incompatible-parameters" : nil)
+                                      endsIn: context.failAfterAccept ? "incompatible-parameters" : nil,
+                                      parameterGroup: parameterGroup)
         regions[context.scope]?.instances[id] = instance
         schedule(until)
         return model(instance, state: state)
@@ -86,6 +104,10 @@ extension SimWorld {
 
     /// ModifyDBCluster: rename (ApplyImmediately only), deletion protection, managed master password.
     func modifyCluster(_ input: ModifyDBClusterInput, _ context: SimContext) throws(SimDenial) -> DBCluster {
+        if input.masterUserPassword != nil, input.manageMasterUserPassword == true {
+            throw SimDenial("InvalidParameterCombination",
+                            "MasterUserPassword can't be specified when ManageMasterUserPassword is turned on.")
+        }
         guard var cluster = regions[context.scope]?.clusters[input.clusterIdentifier.lowercased()] else {
             throw .clusterNotFound(input.clusterIdentifier)
         }

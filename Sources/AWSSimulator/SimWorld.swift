@@ -14,7 +14,9 @@ import Foundation
 ///   permission boundaries, no session policies, conditions other than
 ///   `sts:ExternalId` ignored, `kms:GrantIsForAWSResource` taken as true).
 /// - KMS grants, encryption, key rotation, key states other than enabled/disabled.
-/// - DB instance snapshots, parameter groups, option groups, global clusters,
+/// - DB instance snapshots, parameter group contents and families (only that a
+///   named group exists is checked), option groups, instance class availability
+///   per engine (only the `db.<family>.<size>` shape is checked), global clusters,
 ///   Serverless v1, storage autoscaling, failover, stop/start, pending
 ///   modifications (a change without ApplyImmediately is ignored).
 /// - Instance identifiers do not change when their cluster is renamed, and

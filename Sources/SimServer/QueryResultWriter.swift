@@ -24,6 +24,11 @@ enum QueryResultWriter {
                 w.leaf("Marker", page.marker)
                 w.list("DBInstances", member: "DBInstance", page.items, instance)
             }
+        case .subnetGroupPage(let page):
+            return { w in
+                w.leaf("Marker", page.marker)
+                w.list("DBSubnetGroups", member: "DBSubnetGroup", page.items, subnetGroup)
+            }
         case .cluster(let value): return { w in w.element("DBCluster") { cluster(&$0, value) } }
         case .snapshot(let value): return { w in w.element("DBClusterSnapshot") { snapshot(&$0, value) } }
         case .instance(let value): return { w in w.element("DBInstance") { instance(&$0, value) } }
@@ -102,6 +107,19 @@ enum QueryResultWriter {
         writeTags(&w, s.tags)
     }
 
+    static func subnetGroup(_ w: inout XMLWriter, _ g: SimDBSubnetGroup) {
+        w.leaf("DBSubnetGroupName", g.name)
+        w.leaf("DBSubnetGroupDescription", g.description)
+        w.leaf("VpcId", g.vpcId)
+        w.leaf("SubnetGroupStatus", g.status)
+        w.list("Subnets", member: "Subnet", g.subnets) { s, subnet in
+            s.leaf("SubnetIdentifier", subnet.id)
+            s.element("SubnetAvailabilityZone") { $0.leaf("Name", subnet.availabilityZone) }
+            s.leaf("SubnetStatus", subnet.status)
+        }
+        w.leaf("DBSubnetGroupArn", g.arn)
+    }
+
     static func cluster(_ w: inout XMLWriter, _ c: DBCluster) {
         w.leaf("AllocatedStorage", c.allocatedStorage)
         w.leaf("BackupRetentionPeriod", c.backupRetentionPeriod)
@@ -110,6 +128,8 @@ enum QueryResultWriter {
         w.leaf("Status", c.status)
         w.leaf("Endpoint", c.endpoint)
         w.leaf("ReaderEndpoint", c.readerEndpoint)
+        w.leaf("Port", c.port)
+        w.leaf("DBClusterParameterGroup", c.clusterParameterGroup)
         w.leaf("MultiAZ", c.members.count > 1)
         w.leaf("Engine", c.engine)
         w.leaf("EngineVersion", c.engineVersion)
@@ -129,6 +149,12 @@ enum QueryResultWriter {
         w.leaf("ClusterCreateTime", c.createTime)
         w.leaf("EngineMode", "provisioned")
         w.leaf("DeletionProtection", c.deletionProtection)
+        if let scaling = c.serverlessV2 {
+            w.element("ServerlessV2ScalingConfiguration") { s in
+                s.leaf("MinCapacity", String(scaling.minCapacity))
+                s.leaf("MaxCapacity", String(scaling.maxCapacity))
+            }
+        }
         if let secret = c.masterUserSecretArn {
             w.element("MasterUserSecret") { s in
                 s.leaf("SecretArn", secret)
@@ -144,6 +170,19 @@ enum QueryResultWriter {
         w.leaf("Engine", i.engine)
         w.leaf("DBInstanceStatus", i.status)
         w.leaf("DBClusterIdentifier", i.clusterIdentifier)
+        if let endpoint = i.endpoint {
+            w.element("Endpoint") { e in
+                e.leaf("Address", endpoint.address)
+                e.leaf("Port", endpoint.port)
+                e.leaf("HostedZoneId", endpoint.hostedZoneId)
+            }
+        }
+        if let group = i.parameterGroup {
+            w.list("DBParameterGroups", member: "DBParameterGroup", [group]) { g, name in
+                g.leaf("DBParameterGroupName", name)
+                g.leaf("ParameterApplyStatus", "in-sync")
+            }
+        }
         w.leaf("PromotionTier", i.promotionTier)
         w.leaf("DBInstanceArn", i.arn)
         writeTags(&w, i.tags)

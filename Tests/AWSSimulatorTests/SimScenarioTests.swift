@@ -135,6 +135,29 @@ struct SimScenarioTests {
         }
     }
 
+    @Test func parameterGroupLists_loadFromJSON_andEveryProblemIsListedWithItsPath() throws {
+        let good = #"{"start":"2026-12-01T00:00:00Z","accounts":[{"id":"111111111111"}],"db_cluster_parameter_groups":[{"account":"111111111111","region":"eu-west-1","name":"orders-pg16"}],"db_parameter_groups":[{"account":"111111111111","region":"eu-west-1","name":"orders-instance"}]}"#
+        let scenario = try SimScenario.load(json: Data(good.utf8))
+        #expect(scenario.dbClusterParameterGroups == [.init(account: "111111111111", region: "eu-west-1", name: "orders-pg16")])
+        #expect(scenario.dbParameterGroups == [.init(account: "111111111111", region: "eu-west-1", name: "orders-instance")])
+        let bad = #"{"start":"2026-12-01T00:00:00Z","accounts":[{"id":"111111111111"}],"db_cluster_parameter_groups":[{"account":"999999999999","region":"eu-west-1","name":"a"},{"account":"111111111111","region":"us-east-1","name":"default.aurora-postgresql16"}],"db_parameter_groups":[{"account":"111111111111","region":"eu-west-1"}]}"#
+        do {
+            _ = try SimScenario.load(json: Data(bad.utf8))
+            Issue.record("an invalid scenario loaded")
+        } catch {
+            #expect(error.all.map(\.description) == ["db_parameter_groups[0].name: missing field"])
+        }
+        let references = bad.replacingOccurrences(of: #"{"account":"111111111111","region":"eu-west-1"}"#,
+                                                  with: #"{"account":"111111111111","region":"eu-west-1","name":""}"#)
+        do {
+            _ = try SimScenario.load(json: Data(references.utf8))
+            Issue.record("an invalid scenario loaded")
+        } catch {
+            #expect(error.all.map(\.path) == ["db_cluster_parameter_groups[0].account", "db_cluster_parameter_groups[1].region",
+                                               "db_cluster_parameter_groups[1].name", "db_parameter_groups[0].name"])
+        }
+    }
+
     @Test func thousandClustersInHundredAccounts_simulatedDayRuns() async throws {
         let accounts = (0..<100).map { SimScenario.Account(id: String(format: "5000000000%02d", $0)) }
         let clusters = accounts.flatMap { account in

@@ -20,6 +20,17 @@ legitimately differ; test_sim_boto3.py covers them against the simulator alone:
   following the new name: stock moto gets both wrong; the moto_server.py patches fix them, and the
   tests below hold both backends to AWS's behaviour;
 - throttling and fault injection (moto has neither);
+- RemoveTagsFromResource on a resource that does not exist (moto answers success; AWS and the simulator
+  DBClusterNotFoundFault);
+- an unknown DBClusterParameterGroupName on RestoreDBClusterFromSnapshot (moto stores any name; AWS and the
+  simulator refuse with DBClusterParameterGroupNotFound);
+- CreateDBInstance with a malformed DBInstanceClass (moto accepts any string) or `db.serverless` in a cluster
+  without ServerlessV2ScalingConfiguration (moto accepts it; AWS and the simulator answer InvalidDBClusterStateFault);
+- an instance's Endpoint while it is `creating` (AWS and the simulator leave it out; moto is available at once);
+- ModifyDBCluster with MasterUserPassword and ManageMasterUserPassword=true (moto accepts both; AWS and the
+  simulator refuse with InvalidParameterCombination);
+- the `default` DB subnet group (moto describes only the groups created; the simulator only the scenario's,
+  though a restore may name `default`).
 - the HTTP status of errors, apart from the codes: only the code string is compared.
 """
 
@@ -37,6 +48,8 @@ REGION = "eu-west-1"
 SOURCE, SECOND = "123456789012", "222222222222"
 ROLE = f"arn:aws:iam::{SECOND}:role/snapferry-restore"
 CLUSTER = "orders-prod"
+SUBNET_GROUP = "orders-net"
+CLUSTER_PARAMETER_GROUP = "orders-cpg16"
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 SETTLE_SECONDS = 6 * 3600
 ALLOW_ALL = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
@@ -106,6 +119,8 @@ def sim_scenario(source_key, second_key, cmk_arn):
         ],
         "kms_keys": [{"arn": cmk_arn, "aliases": ["alias/snapferry"], "policy": key_policy()}],
         "roles": [{"arn": ROLE, "max_session_seconds": 3600, "trust_policy": trust_policy()}],
+        "db_subnet_groups": [{"account": SOURCE, "region": REGION, "name": SUBNET_GROUP}],
+        "db_cluster_parameter_groups": [{"account": SOURCE, "region": REGION, "name": CLUSTER_PARAMETER_GROUP}],
         "clusters": [{"account": SOURCE, "region": REGION, "id": CLUSTER, "engine": "aurora-postgresql",
                       "engine_version": "16.4", "kms_key": cmk_arn, "size_gb": 10, "instances": 1}],
         "durations": {"snapshot_seconds_per_gb": 3, "copy_seconds_per_gb": 6},
@@ -128,7 +143,15 @@ def seed_moto(url):
     second_iam.create_role(RoleName="snapferry-restore", AssumeRolePolicyDocument=json.dumps(trust_policy()))
     second_iam.put_role_policy(RoleName="snapferry-restore", PolicyName="all", PolicyDocument=ALLOW_ALL)
     cmk_arn = boto3.client("kms", **anon).create_key(Policy=json.dumps(key_policy()))["KeyMetadata"]["Arn"]
-    boto3.client("rds", **anon).create_db_cluster(
+    ec2 = boto3.client("ec2", **anon)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{n}.0/24", AvailabilityZone=f"{REGION}{zone}")["Subnet"]["SubnetId"]
+               for n, zone in ((1, "a"), (2, "b"))]
+    rds = boto3.client("rds", **anon)
+    rds.create_db_subnet_group(DBSubnetGroupName=SUBNET_GROUP, DBSubnetGroupDescription="orders", SubnetIds=subnets)
+    rds.create_db_cluster_parameter_group(DBClusterParameterGroupName=CLUSTER_PARAMETER_GROUP,
+                                          DBParameterGroupFamily="aurora-postgresql16", Description="orders")
+    rds.create_db_cluster(
         DBClusterIdentifier=CLUSTER, Engine="aurora-postgresql", EngineVersion="16.4", MasterUsername="orders",
         MasterUserPassword="not-a-real-password", StorageEncrypted=True, KmsKeyId=cmk_arn)
     peers.moto_reset_auth(url)
@@ -386,3 +409,70 @@ def test_a_renamed_cluster_takes_its_instances_along_and_a_taken_name_is_refused
     code = error_code(lambda: rds().modify_db_cluster(DBClusterIdentifier="team", NewDBClusterIdentifier="team-other",
                                                     ApplyImmediately=True))
     assert code == "DBClusterAlreadyExistsFault"
+
+
+def test_subnet_groups_are_described_by_name_and_all_and_a_missing_one_is_refused(backend):
+    by_name = backend.rds.describe_db_subnet_groups(DBSubnetGroupName="Orders-Net")["DBSubnetGroups"]
+    assert [g["DBSubnetGroupName"] for g in by_name] == [SUBNET_GROUP]
+    group = by_name[0]
+    assert group["DBSubnetGroupArn"] == f"arn:aws:rds:{REGION}:{backend.source_account}:subgrp:{SUBNET_GROUP}"
+    assert group["SubnetGroupStatus"] == "Complete"
+    assert sorted(s["SubnetAvailabilityZone"]["Name"] for s in group["Subnets"]) == [f"{REGION}a", f"{REGION}b"]
+    assert [g["DBSubnetGroupName"] for g in backend.rds.describe_db_subnet_groups()["DBSubnetGroups"]] == [SUBNET_GROUP]
+    code = error_code(lambda: backend.rds.describe_db_subnet_groups(DBSubnetGroupName="no-such-group"))
+    assert code == "DBSubnetGroupNotFoundFault"
+
+
+def test_removed_tags_are_gone_and_keys_the_resource_lacks_are_ignored(backend):
+    arn = create_snapshot(backend, "contract-untag", tags=[("team", "orders"), ("owner", "ops"), ("tier", "1")])["DBClusterSnapshotArn"]
+    backend.settle()
+    backend.rds.remove_tags_from_resource(ResourceName=arn, TagKeys=["team", "tier", "never-set"])
+    assert backend.rds.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "owner", "Value": "ops"}]
+
+
+def restore_in_source_account(backend, name, **settings):
+    create_snapshot(backend, f"{name}-snap")
+    backend.settle()
+    restored = backend.rds.restore_db_cluster_from_snapshot(DBClusterIdentifier=name, SnapshotIdentifier=f"{name}-snap",
+                                                            Engine="aurora-postgresql", **settings)["DBCluster"]
+    backend.settle()
+    return restored
+
+
+def test_a_restore_keeps_its_cluster_parameter_group_and_serverless_v2_scaling(backend):
+    restore_in_source_account(backend, "contract-sv2", DBClusterParameterGroupName=CLUSTER_PARAMETER_GROUP,
+                              ServerlessV2ScalingConfiguration={"MinCapacity": 0.5, "MaxCapacity": 8})
+    restore_in_source_account(backend, "contract-default", DBClusterParameterGroupName="default.aurora-postgresql16")
+    clusters = {c["DBClusterIdentifier"]: c for c in backend.rds.describe_db_clusters()["DBClusters"]}
+    scaled, default = clusters["contract-sv2"], clusters["contract-default"]
+    assert scaled["DBClusterParameterGroup"] == CLUSTER_PARAMETER_GROUP
+    assert scaled["ServerlessV2ScalingConfiguration"] == {"MinCapacity": 0.5, "MaxCapacity": 8.0}
+    assert scaled["Port"] == 5432
+    assert scaled["Endpoint"].startswith("contract-sv2.cluster-")
+    assert scaled["ReaderEndpoint"].startswith("contract-sv2.cluster-ro-")
+    assert default["DBClusterParameterGroup"] == "default.aurora-postgresql16"
+    assert "ServerlessV2ScalingConfiguration" not in default
+
+
+def test_an_instance_with_another_engine_or_a_missing_parameter_group_is_refused(backend):
+    restore_in_source_account(backend, "contract-rules")
+    create = lambda **changes: backend.rds.create_db_instance(**{
+        "DBInstanceIdentifier": "contract-rules-1", "DBClusterIdentifier": "contract-rules", "Engine": "aurora-postgresql",
+        "DBInstanceClass": "db.r6g.large", **changes})
+    assert error_code(lambda: create(Engine="aurora-mysql")) == "InvalidParameterCombination"
+    assert error_code(lambda: create(DBParameterGroupName="no-such-group")) == "DBParameterGroupNotFound"
+    instances = backend.rds.describe_db_instances(Filters=[{"Name": "db-cluster-id", "Values": ["contract-rules"]}])
+    assert instances["DBInstances"] == []
+
+
+def test_a_created_instance_has_an_endpoint_on_the_postgres_port_and_the_default_parameter_group(backend):
+    restore_in_source_account(backend, "contract-ep")
+    backend.rds.create_db_instance(DBInstanceIdentifier="contract-ep-1", DBClusterIdentifier="contract-ep",
+                                   Engine="aurora-postgresql", DBInstanceClass="db.r6g.large")
+    backend.settle()
+    instance = backend.rds.describe_db_instances(DBInstanceIdentifier="contract-ep-1")["DBInstances"][0]
+    assert instance["DBInstanceStatus"] == "available"
+    assert instance["Endpoint"]["Address"].startswith("contract-ep-1.")
+    assert instance["Endpoint"]["Address"].endswith(f".{REGION}.rds.amazonaws.com")
+    assert instance["Endpoint"]["Port"] == 5432
+    assert [g["DBParameterGroupName"] for g in instance["DBParameterGroups"]] == ["default.aurora-postgresql16"]

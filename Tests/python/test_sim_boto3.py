@@ -70,7 +70,8 @@ def scenario(throttle=None):
             {"account": PROD, "region": REGION, "id": "orders-manual", "cluster": "orders-prod",
              "created": "2026-11-20T02:00:00Z"},
         ],
-        "durations": {"snapshot_seconds_per_gb": 3, "restore_seconds": [900, 900]},
+        "db_subnet_groups": [{"account": PROD, "region": REGION, "name": "orders-net"}],
+        "durations": {"snapshot_seconds_per_gb": 3, "restore_seconds": [900, 900], "instance_seconds": [600, 600]},
         "throttle": throttle,
     }
 
@@ -228,3 +229,73 @@ def test_invalid_scenario_is_refused_with_its_location(sim):
     status, body = sim.admin("POST", "/_sim/scenario", {"start": "2026-12-01T00:00:00Z", "accounts": [{"id": 7}]})
     assert status == 400
     assert "accounts[0].id" in body["error"]
+
+
+def restored_cluster(sim, name, **settings):
+    """Restores `legacy-manual` (aws/rds, in PROD) as `name` and waits until it is available."""
+    rds = sim.client("rds")
+    rds.restore_db_cluster_from_snapshot(DBClusterIdentifier=name, SnapshotIdentifier="legacy-manual",
+                                         Engine="aurora-postgresql", **settings)
+    sim.advance(901)
+    return rds
+
+
+def test_the_default_subnet_group_is_not_described_and_max_records_is_bounded(sim):
+    rds = sim.client("rds")
+    assert error_code(lambda: rds.describe_db_subnet_groups(DBSubnetGroupName="default")) == "DBSubnetGroupNotFoundFault"
+    assert error_code(lambda: rds.describe_db_subnet_groups(MaxRecords=19)) == "InvalidParameterValue"
+    assert [g["DBSubnetGroupName"] for g in rds.describe_db_subnet_groups(MaxRecords=20)["DBSubnetGroups"]] == ["orders-net"]
+
+
+def test_removing_tags_from_a_missing_cluster_is_refused(sim):
+    rds = sim.client("rds")
+    code = error_code(lambda: rds.remove_tags_from_resource(
+        ResourceName=f"arn:aws:rds:{REGION}:{PROD}:cluster:no-such-cluster", TagKeys=["team"]))
+    assert code == "DBClusterNotFoundFault"
+
+
+def test_a_restore_naming_a_missing_cluster_parameter_group_is_refused_and_creates_nothing(sim):
+    rds = sim.client("rds")
+    code = error_code(lambda: rds.restore_db_cluster_from_snapshot(
+        DBClusterIdentifier="orders-restore", SnapshotIdentifier="legacy-manual", Engine="aurora-postgresql",
+        DBClusterParameterGroupName="no-such-group"))
+    assert code == "DBClusterParameterGroupNotFound"
+    assert error_code(lambda: rds.describe_db_clusters(DBClusterIdentifier="orders-restore")) == "DBClusterNotFoundFault"
+
+
+def test_create_instance_refuses_a_malformed_class_and_serverless_without_scaling(sim):
+    rds = restored_cluster(sim, "provisioned")
+    create = lambda name, cls, cluster="provisioned": rds.create_db_instance(
+        DBInstanceIdentifier=name, DBClusterIdentifier=cluster, Engine="aurora-postgresql", DBInstanceClass=cls)
+    assert error_code(lambda: create("bad-1", "r6g.large")) == "InvalidParameterValue"
+    assert error_code(lambda: create("bad-2", "db.large")) == "InvalidParameterValue"
+    assert error_code(lambda: create("sv2-1", "db.serverless")) == "InvalidDBClusterStateFault"
+    restored_cluster(sim, "elastic", ServerlessV2ScalingConfiguration={"MinCapacity": 0.5, "MaxCapacity": 4})
+    assert create("sv2-2", "db.serverless", cluster="elastic")["DBInstance"]["DBInstanceClass"] == "db.serverless"
+    assert [i["DBInstanceIdentifier"] for i in rds.describe_db_instances(
+        Filters=[{"Name": "db-cluster-id", "Values": ["provisioned", "elastic"]}])["DBInstances"]] == ["sv2-2"]
+
+
+def test_an_instance_endpoint_appears_once_it_is_created(sim):
+    rds = restored_cluster(sim, "orders-restore")
+    created = rds.create_db_instance(DBInstanceIdentifier="orders-restore-1", DBClusterIdentifier="orders-restore",
+                                     Engine="aurora-postgresql", DBInstanceClass="db.r6g.large")["DBInstance"]
+    assert created["DBInstanceStatus"] == "creating"
+    assert "Endpoint" not in created
+    sim.advance(600)
+    instance = rds.describe_db_instances(DBInstanceIdentifier="orders-restore-1")["DBInstances"][0]
+    cluster = rds.describe_db_clusters(DBClusterIdentifier="orders-restore")["DBClusters"][0]
+    token = cluster["Endpoint"].split(".")[1][len("cluster-"):]
+    assert instance["DBInstanceStatus"] == "available"
+    assert instance["Endpoint"]["Address"] == f"orders-restore-1.{token}.{REGION}.rds.amazonaws.com"
+    assert instance["Endpoint"]["Port"] == 5432 == cluster["Port"]
+    assert instance["Endpoint"]["HostedZoneId"].startswith("Z")
+
+
+def test_modify_cluster_refuses_a_password_with_a_managed_password(sim):
+    rds = sim.client("rds")
+    code = error_code(lambda: rds.modify_db_cluster(DBClusterIdentifier="orders-prod", ApplyImmediately=True,
+                                                    MasterUserPassword="s3cret-password", ManageMasterUserPassword=True))
+    assert code == "InvalidParameterCombination"
+    cluster = rds.describe_db_clusters(DBClusterIdentifier="orders-prod")["DBClusters"][0]
+    assert "MasterUserSecret" not in cluster

@@ -143,6 +143,7 @@ public struct RDSClient: RDSAPI {
         p.set("ApplyImmediately", input.applyImmediately)
         p.set("DeletionProtection", input.deletionProtection)
         p.set("ManageMasterUserPassword", input.manageMasterUserPassword)
+        p.set("MasterUserPassword", input.masterUserPassword)
         return try RDSDecode.cluster(try RDSDecode.required(try await call("ModifyDBCluster", p), "DBCluster"))
     }
 

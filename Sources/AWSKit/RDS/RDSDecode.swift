@@ -69,7 +69,14 @@ enum RDSDecode {
             backupRetentionPeriod: int(n, "BackupRetentionPeriod"),
             createTime: date(n, "ClusterCreateTime"),
             masterUserSecretArn: n.child("MasterUserSecret")?.string("SecretArn"),
-            tags: tags(n))
+            tags: tags(n),
+            port: int(n, "Port"),
+            clusterParameterGroup: n.string("DBClusterParameterGroup"),
+            serverlessV2: n.child("ServerlessV2ScalingConfiguration").flatMap { scaling in
+                guard let min = scaling.string("MinCapacity").flatMap(Double.init),
+                      let max = scaling.string("MaxCapacity").flatMap(Double.init) else { return nil }
+                return ServerlessV2Scaling(minCapacity: min, maxCapacity: max)
+            })
     }
 
     static func instance(_ n: XMLNode) throws -> DBInstance {
@@ -81,7 +88,13 @@ enum RDSDecode {
             status: n.string("DBInstanceStatus") ?? "",
             engine: n.string("Engine") ?? "",
             promotionTier: int(n, "PromotionTier"),
-            tags: tags(n))
+            tags: tags(n),
+            endpoint: n.child("Endpoint").flatMap { endpoint in
+                endpoint.string("Address").map {
+                    DBInstanceEndpoint(address: $0, port: int(endpoint, "Port"), hostedZoneId: endpoint.string("HostedZoneId"))
+                }
+            },
+            parameterGroup: n.list("DBParameterGroups").first?.string("DBParameterGroupName"))
     }
 
     static func attributes(_ n: XMLNode?) -> [ClusterSnapshotAttribute] {

@@ -158,12 +158,14 @@ public struct ModifyDBClusterInput: Sendable, Hashable {
     public var deletionProtection: Bool?
     /// Move the master password to RDS-managed Secrets Manager.
     public var manageMasterUserPassword: Bool?
+    /// A new master password (AWS refuses it together with `manageMasterUserPassword: true`).
+    public var masterUserPassword: String?
     /// Creates the input.
     public init(clusterIdentifier: String, newClusterIdentifier: String? = nil, applyImmediately: Bool? = nil,
-                deletionProtection: Bool? = nil, manageMasterUserPassword: Bool? = nil) {
+                deletionProtection: Bool? = nil, manageMasterUserPassword: Bool? = nil, masterUserPassword: String? = nil) {
         self.clusterIdentifier = clusterIdentifier; self.newClusterIdentifier = newClusterIdentifier
         self.applyImmediately = applyImmediately; self.deletionProtection = deletionProtection
-        self.manageMasterUserPassword = manageMasterUserPassword
+        self.manageMasterUserPassword = manageMasterUserPassword; self.masterUserPassword = masterUserPassword
     }
 }
 

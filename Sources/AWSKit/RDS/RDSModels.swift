@@ -133,6 +133,12 @@ public struct DBCluster: Sendable, Hashable {
     public var masterUserSecretArn: String?
     /// Tags.
     public var tags: [Tag]
+    /// Port the endpoints listen on.
+    public var port: Int?
+    /// `DBClusterParameterGroup` name.
+    public var clusterParameterGroup: String?
+    /// Serverless v2 capacity, when configured.
+    public var serverlessV2: ServerlessV2Scaling?
 
     /// Creates a cluster record.
     public init(identifier: String, arn: String, status: String, engine: String, engineVersion: String? = nil,
@@ -140,7 +146,8 @@ public struct DBCluster: Sendable, Hashable {
                 readerEndpoint: String? = nil, members: [DBClusterMember] = [], subnetGroup: String? = nil,
                 vpcSecurityGroupIds: [String] = [], deletionProtection: Bool = false, allocatedStorage: Int? = nil,
                 backupRetentionPeriod: Int? = nil, createTime: Date? = nil, masterUserSecretArn: String? = nil,
-                tags: [Tag] = []) {
+                tags: [Tag] = [], port: Int? = nil, clusterParameterGroup: String? = nil,
+                serverlessV2: ServerlessV2Scaling? = nil) {
         self.identifier = identifier; self.arn = arn; self.status = status; self.engine = engine
         self.engineVersion = engineVersion; self.kmsKeyId = kmsKeyId; self.storageEncrypted = storageEncrypted
         self.endpoint = endpoint; self.readerEndpoint = readerEndpoint; self.members = members
@@ -148,6 +155,7 @@ public struct DBCluster: Sendable, Hashable {
         self.deletionProtection = deletionProtection; self.allocatedStorage = allocatedStorage
         self.backupRetentionPeriod = backupRetentionPeriod; self.createTime = createTime
         self.masterUserSecretArn = masterUserSecretArn; self.tags = tags
+        self.port = port; self.clusterParameterGroup = clusterParameterGroup; self.serverlessV2 = serverlessV2
     }
 }
 
@@ -169,12 +177,31 @@ public struct DBInstance: Sendable, Hashable {
     public var promotionTier: Int?
     /// Tags.
     public var tags: [Tag]
+    /// Where to connect (AWS leaves it out while the instance is being created).
+    public var endpoint: DBInstanceEndpoint?
+    /// The DB parameter group's name.
+    public var parameterGroup: String?
     /// Creates an instance record.
     public init(identifier: String, arn: String, clusterIdentifier: String?, instanceClass: String, status: String,
-                engine: String, promotionTier: Int? = nil, tags: [Tag] = []) {
+                engine: String, promotionTier: Int? = nil, tags: [Tag] = [], endpoint: DBInstanceEndpoint? = nil,
+                parameterGroup: String? = nil) {
         self.identifier = identifier; self.arn = arn; self.clusterIdentifier = clusterIdentifier
         self.instanceClass = instanceClass; self.status = status; self.engine = engine
-        self.promotionTier = promotionTier; self.tags = tags
+        self.promotionTier = promotionTier; self.tags = tags; self.endpoint = endpoint; self.parameterGroup = parameterGroup
+    }
+}
+
+/// A DB instance's `Endpoint`.
+public struct DBInstanceEndpoint: Sendable, Hashable {
+    /// DNS name.
+    public var address: String
+    /// Port.
+    public var port: Int?
+    /// Route 53 hosted zone of the DNS name.
+    public var hostedZoneId: String?
+    /// Creates an endpoint.
+    public init(address: String, port: Int? = nil, hostedZoneId: String? = nil) {
+        self.address = address; self.port = port; self.hostedZoneId = hostedZoneId
     }
 }
 

@@ -51,6 +51,7 @@ struct RunOptions: ParsableArguments {
         let shared = LatestObservations()
         engine.shared = shared
         refresh.shared = shared
+        refresh.copies = engine.copies
         refresh.pollInitial = fleet.defaults.pollInitial
         refresh.pollMax = fleet.defaults.pollMax
         return (engine, refresh, transport)

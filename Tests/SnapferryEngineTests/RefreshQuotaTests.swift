@@ -32,6 +32,11 @@ import Testing
               instances: [{ class: db.r6g.large }], subnet_group: dev-db, security_groups: [sg-00000000000000de1], kms_key: \(Sim.key(dev)) }
         """
 
+    /// Both targets copy into the dev account first, with room for one copy at a time.
+    static let copyingYAML = yaml
+        .replacingOccurrences(of: "defaults: { region: eu-west-1 }", with: "defaults: { region: eu-west-1, limits: { max_copies_per_region: 1 } }")
+        .replacingOccurrences(of: "kms_key: \(Sim.key(dev)) }", with: "kms_key: \(Sim.key(dev)), copy_into_account: true }")
+
     static func scenario(devClusterQuota: Int) throws -> SimScenario {
         let policy = try JSONDecoder().decode(SimJSON.self, from: Data("""
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*",
@@ -52,8 +57,8 @@ import Testing
     }
 
     /// Rotation at 01:00, then the refreshes at 03:30 of the first night; outcomes by target.
-    func night(devClusterQuota: Int) async throws -> ([String: RefreshOutcome], SimWorld) {
-        let config = try FleetLoader.load(yaml: Self.yaml, file: "fleet.yaml").get()
+    func night(devClusterQuota: Int, yaml: String = Self.yaml) async throws -> ([String: RefreshOutcome], SimWorld) {
+        let config = try FleetLoader.load(yaml: yaml, file: "fleet.yaml").get()
         let clock = ManualClock(start: Sim.start)
         let world = try SimWorld(scenario: try Self.scenario(devClusterQuota: devClusterQuota), now: { clock.nowDate })
         let store = MemoryStateStore()
@@ -99,5 +104,18 @@ import Testing
         }
         let mutations = await world.calls().filter { $0.account == Self.dev && $0.operation.hasPrefix("Describe") == false }
         #expect(mutations.isEmpty, "\(mutations.map(\.operation))")
+    }
+
+    /// `max_copies_per_region: 1`: the second target's in-account copy starts only once the first one's
+    /// has finished (its restore, which reads the copy, comes first).
+    @Test func inAccountCopiesKeepToTheCopyBudget() async throws {
+        #expect(Self.copyingYAML.contains("copy_into_account: true }") && Self.copyingYAML.contains("max_copies_per_region: 1"))
+        let (outcomes, world) = try await night(devClusterQuota: 40, yaml: Self.copyingYAML)
+        guard case .refreshed = outcomes["orders-dev"], case .refreshed = outcomes["billing-dev"] else { Issue.record("\(outcomes)"); return }
+        let devCalls = await world.calls().filter { $0.account == Self.dev && $0.status == 200 }
+        let copies = devCalls.filter { $0.operation == "CopyDBClusterSnapshot" }
+        let restores = devCalls.filter { $0.operation == "RestoreDBClusterFromSnapshot" }
+        try #require(copies.count == 2 && restores.count == 2, "\(copies.count) copies, \(restores.count) restores")
+        #expect(copies[1].time >= restores[0].time, "the second copy started at \(copies[1].time), before the first restore at \(restores[0].time)")
     }
 }

@@ -79,6 +79,17 @@ extension RefreshEngine {
         }
     }
 
+    static func copyOwner(_ flight: Flight) -> String { "target:\(flight.target.name)" }
+
+    /// Frees the copy budget of in-account copies the latest look no longer shows copying.
+    func settleCopies(_ flights: [Flight], _ worlds: [String: Result<TargetWorld, any Error>]) async {
+        for flight in flights where flight.target.copyIntoAccount {
+            guard case .success(let world)? = worlds[Self.scopeKey(flight)] else { continue }
+            let copying = Set(world.snapshots.filter { $0.status == "creating" || $0.status == "copying" }.map { $0.identifier.lowercased() })
+            await copies.settle(account: flight.account.id, region: flight.target.region, owner: Self.copyOwner(flight), stillCopying: copying)
+        }
+    }
+
     /// Starts the transaction's journal record.
     func begin(_ flight: Flight, _ record: RefreshRecord) async -> Bool {
         flight.record = record
@@ -133,6 +144,10 @@ extension RefreshEngine {
         do {
             switch step.action {
             case let .copySnapshot(arn, copy, key):
+                // At most max_copies_per_region copies in flight per account × region, rotation's included.
+                let reserved = await copies.reserve(account: flight.account.id, region: target.region, id: copy.lowercased(),
+                                                    owner: Self.copyOwner(flight))
+                guard reserved else { return false }
                 _ = try await rds.copyDBClusterSnapshot(.init(source: arn, target: copy, kmsKeyId: key, tags: tags(flight)))
             case let .restore(cluster, snapshot, key):
                 _ = try await rds.restoreDBClusterFromSnapshot(.init(

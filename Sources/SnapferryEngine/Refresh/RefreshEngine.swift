@@ -63,6 +63,8 @@ public struct RefreshEngine: Sendable {
     public var maxPasses = 1000
     /// A step that fails for a reason that may pass (a busy resource) is tried again this many passes.
     public var maxStepRetries = 5
+    /// Snapshot copies in flight per account × region, shared with rotation (`max_copies_per_region`).
+    public var copies: CopyBudget
     /// Rotation's observations of the sources in this process, used when younger than `sharedFreshness`.
     public var shared: LatestObservations?
     /// How old a shared observation may be to stand for reading the source account again.
@@ -74,6 +76,7 @@ public struct RefreshEngine: Sendable {
                 logger: Logger = Logger(label: "snapferry.refresh")) {
         self.config = config; self.aws = aws; self.store = store; self.clock = clock; self.wallNow = wallNow
         self.hooks = hooks; self.logger = logger
+        self.copies = CopyBudget(limit: config.defaults.limits.maxCopiesPerRegion)
     }
 
     /// One target's transaction in this run.
@@ -179,6 +182,7 @@ public struct RefreshEngine: Sendable {
             let active = flights.filter { $0.outcome == nil }
             if active.isEmpty { return }
             let worlds = await observe(active)
+            await settleCopies(active, worlds)
             var acted = false
             var work: [(Flight, RefreshStep)] = []
             // Transactions already begun count against the limits; new ones start only within them.

@@ -17,7 +17,8 @@ public struct RotationEngine: Sendable {
     let clock: AnyClock
     let wallNow: @Sendable () -> Date
     let logger: Logger
-    let copies: CopyBudget
+    /// Snapshot copies in flight per account × region; `apply` gives rotation and refresh the same one.
+    public var copies: CopyBudget
     let observer: FleetObserver
     /// First wait between polls of work in flight; grows ×1.5 to `pollMax`.
     public var pollInitial: Duration = .seconds(5)

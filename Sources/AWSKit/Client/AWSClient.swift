@@ -71,7 +71,7 @@ public final class AWSClient: Sendable {
                                                  quota: quota, adaptive: adaptive, mutating: mutating, notice: notice, decode: decode)
             } catch let error as AWSError where !renewed && error.isExpiredSession && signed {
                 renewed = true
-                logger.warning("\(service.id) \(operation): AWS says the session expired before its expiration; fetching new credentials")
+                logger.warning("\(service.id) \(operation): AWS says the session expired; fetching new credentials and sending once more")
             }
         }
     }

@@ -286,6 +286,8 @@ public struct RefreshEngine: Sendable {
     /// A refusal (no permission, a role that cannot be assumed, no credentials) does not pass by waiting:
     /// a refresh not yet begun fails with it; a begun one is left for the next run, which resumes it.
     static func unreadable(_ flight: Flight, _ error: any Error) -> RefreshOutcome? {
+        // A stopped run (SIGINT, SIGTERM) says nothing about the account: the flight ends unfinished.
+        if error is CancellationError || Task.isCancelled { return nil }
         let terminal = (error as? AWSError).map { $0.retryClass == .terminal } ?? true
         guard terminal || flight.unreadPasses >= unreadPassLimit else { return nil }
         var why = "cannot read account \(flight.account.name) (\(flight.account.id)) in \(flight.target.region): \(describe(error))"

@@ -41,4 +41,22 @@ import Testing
         // Rotation's records of the source never include them.
         #expect(try await fleet.store.ownedSnapshots(source: "orders").allSatisfy { $0.role != .finalSnapshot })
     }
+
+    /// Safety rule: a recorded final snapshot that no longer carries this fleet's tags is never deleted.
+    @Test func aRecordedFinalSnapshotThatLostItsTags_isKept() async throws {
+        let fleet = try RefreshFailureTests.Fleet(edit: {
+            $0.replacingOccurrences(of: "tags: { env: dev }", with: "tags: { env: dev }\n    retire: { final_snapshot: true, keep_final_snapshots: 1 }")
+        })
+        _ = try await fleet.night(0, targets: ["orders-dev"])
+        let first = try #require(try await fleet.rds(Sim.dev).describeDBClusterSnapshots(.init(snapshotType: "manual")).items.first)
+        #expect(first.identifier == Self.final(night: 0))
+        _ = await fleet.world.execute(.removeTagsFromResource(arn: first.arn, keys: ["snapferry:fleet"]),
+                                      caller: .account(Sim.dev), region: Sim.region)
+        let untagged = try await fleet.rds(Sim.dev).describeDBClusterSnapshots(.init(snapshotType: "manual")).items.first
+        try #require(untagged?.tags.dictionary["snapferry:fleet"] == nil, "the tag was not removed")
+        _ = try await fleet.night(1, targets: ["orders-dev"])
+        let ids = try await fleet.rds(Sim.dev).describeDBClusterSnapshots(.init(snapshotType: "manual")).items.map(\.identifier).sorted()
+        // keep_final_snapshots: 1 would prune night 0's, but it is no longer tagged as this fleet's.
+        #expect(ids == [Self.final(night: 0), Self.final(night: 1)])
+    }
 }

@@ -26,6 +26,9 @@ let package = Package(
         // Already in the graph through async-http-client; named for TLSConfiguration (AWS_CA_BUNDLE).
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // The daemon: one service group with graceful shutdown and SIGHUP, and a real Prometheus client.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure core: cron, retention, names, durations, planner. Foundation only:
@@ -80,10 +83,24 @@ let package = Package(
             name: "SnapferryEngine",
             dependencies: ["SnapferryCore", "SnapferryConfig", "AWSKit", "AWSSigV4", "SnapferryStore"],
             swiftSettings: strict),
+        // sd_notify / sd_watchdog_enabled from the system libsystemd.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // The daemon: scheduler, systemd notification, state lock, metrics, HTTP (/metrics, /status, page), log formats.
+        .target(
+            name: "SnapferryDaemon",
+            dependencies: [
+                "SnapferryCore", "SnapferryConfig", "SnapferryEngine", "SnapferryStore", "AWSKit", "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "snapferry",
             dependencies: [
-                "SnapferryCore", "SnapferryConfig", "SnapferryEngine", "SnapferryStore", "AWSKit",
+                "SnapferryCore", "SnapferryConfig", "SnapferryEngine", "SnapferryStore", "AWSKit", "SnapferryDaemon",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -111,6 +128,10 @@ let package = Package(
         .testTarget(name: "SnapferryEngineTests",
                     dependencies: ["SnapferryEngine", "SnapferryConfig", "SnapferryCore", "SnapferryStore", "AWSKit",
                                    "AWSSimulator", "SnapferryTestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "SnapferryDaemonTests",
+                    dependencies: ["SnapferryDaemon", "SnapferryEngine", "SnapferryConfig", "SnapferryCore", "SnapferryStore",
+                                   "AWSKit", "AWSSimulator", "SnapferryTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "SnapferryStoreTests", dependencies: ["SnapferryStore"], swiftSettings: strict),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"],

@@ -20,6 +20,8 @@ struct AdoptCommand: AsyncParsableCommand {
         }
         let interactive = isatty(STDIN_FILENO) == 1
         if !yes && !interactive { throw ValidationError("adopt changes the state database: pass --yes when not on a terminal") }
+        let lock = try lockState(fleet)
+        defer { withExtendedLifetime(lock) {} }
         let store = try openStore(fleet)
         let options = try RunOptions.parse(["--config", config.path])
         let (engine, _, transport) = try options.engines(fleet, store: store)

@@ -210,6 +210,8 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         let now = try run.now()
         let fleet = try run.fleet()
+        let lock = try lockState(fleet)
+        defer { withExtendedLifetime(lock) {} }
         let store = try openStore(fleet)
         var (engine, refresh, transport) = try run.engines(fleet, store: store)
         engine.events = { event in ProgressPrinter(command: "apply")(event) }

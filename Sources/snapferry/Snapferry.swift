@@ -8,7 +8,7 @@ struct Snapferry: AsyncParsableCommand {
         commandName: "snapferry",
         abstract: "Keeps encrypted Aurora clusters snapshotted, shared and restored across AWS accounts.",
         version: SnapferryVersion.current,
-        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, AdoptCommand.self, WhoamiCommand.self, RetentionCommand.self])
+        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DaemonCommand.self, StatusCommand.self, AdoptCommand.self, WhoamiCommand.self, RetentionCommand.self])
 }
 
 /// The build's version, also shown as `snapferry_build_info{version}`.
@@ -16,18 +16,28 @@ enum SnapferryVersion {
     static let current = "0.1.0"
 }
 
+/// Logs go to stderr: the daemon's in its `--log-format` at `--log-level`; other commands' quiet
+/// by default (SNAPFERRY_LOG_LEVEL=info|debug for more).
+func bootstrapLogging(for command: any ParsableCommand) {
+    let environment = ProcessInfo.processInfo.environment["SNAPFERRY_LOG_LEVEL"] ?? ""
+    if let daemon = command as? DaemonCommand {
+        let level = Logger.Level(rawValue: daemon.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in daemon.logFormat.makeHandler(label: label, level: level) }
+        return
+    }
+    let level = Logger.Level(rawValue: environment) ?? .warning
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}
+
 /// Entry point: maps argument errors to exit status 2, as PRODUCT.md promises
 /// (0 success, 1 an operation failed, 2 usage or configuration error).
 @main
 enum Main {
     static func main() async {
-        // Logs go to stderr; quiet by default for commands (SNAPFERRY_LOG_LEVEL=info|debug for more).
-        let level = Logger.Level(rawValue: ProcessInfo.processInfo.environment["SNAPFERRY_LOG_LEVEL"] ?? "") ?? .warning
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
         // A bare `snapferry` names no command: a usage error (exit 2), with the help on stderr.
         if CommandLine.arguments.count <= 1 {
             FileHandle.standardError.write(Data((Snapferry.helpMessage() + "\n").utf8))
@@ -35,6 +45,7 @@ enum Main {
         }
         do {
             var command = try Snapferry.parseAsRoot()
+            bootstrapLogging(for: command)
             if var async = command as? any AsyncParsableCommand {
                 try await async.run()
             } else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SnapferryConfig
+import SnapferryDaemon
 import SnapferryStore
 
 /// Where the state database is, and how its path was chosen (for messages when it is missing).
@@ -44,4 +45,15 @@ func openExistingStore(_ fleet: FleetConfig) throws -> (store: (any StateStore)?
 /// Writes a line to standard error.
 func warn(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// One process changes a state database at a time: `apply`, `adopt` and the daemon take its lock;
+/// a second one exits 2 naming the holder's pid. Keep the value alive while the database is used.
+func lockState(_ fleet: FleetConfig) throws -> StateLock {
+    do {
+        return try StateLock(statePath: StateLocation(fleet).path)
+    } catch {
+        warn("\(error)")
+        throw ExitCode(2)
+    }
 }

@@ -42,25 +42,52 @@ public final class LiveFleetAWS: FleetAWS {
     private let retry: RetryPolicy
     private let retryMode: RetryMode
     private let observer: (any AWSCallObserver)?
+    /// What the credential providers were built from.
+    private let identity: Identity
+    /// What the rate limiters and retry states were built from.
+    private let budgets: Budgets
+
+    private struct Identity: Equatable {
+        var accounts: [Account]
+        var endpoints: EndpointSettings
+        var region: String
+    }
+
+    private struct Budgets: Equatable {
+        var rate: Double
+        var burst: Int
+        var mode: String
+        var maxAttempts: Int
+    }
 
     /// Builds providers for every account of `config`.
     /// `clock` times retries, backoff and rate limits (tests pass a manual clock).
+    /// `reusing` (the daemon's reload) keeps the previous instance's rate limiters and retry states
+    /// when the limits and retry mode are unchanged, and its credential providers (with their cached
+    /// sessions) when the accounts, endpoints and default region are: a reload does not reset budgets
+    /// or assume every role again.
     public init(config: FleetConfig, environment: [String: String], transport: any HTTPTransport,
-                observer: (any AWSCallObserver)? = nil, clock: AnyClock = AnyClock(ContinuousClock())) throws {
+                observer: (any AWSCallObserver)? = nil, clock: AnyClock = AnyClock(ContinuousClock()),
+                reusing previous: LiveFleetAWS? = nil) throws {
         self.transport = transport
+        self.identity = Identity(accounts: config.accounts, endpoints: config.endpoints, region: config.defaults.region)
+        self.budgets = Budgets(rate: config.defaults.limits.apiRate, burst: config.defaults.limits.apiBurst,
+                               mode: config.defaults.retry.mode == .adaptive ? "adaptive" : "standard",
+                               maxAttempts: config.defaults.retry.maxAttempts)
         self.clock = clock
         self.observer = observer
         let endpoints = EndpointResolver.withProfile(environment: environment, configURL: config.endpoints.url,
                                          configServices: config.endpoints.services)
         self.endpoints = endpoints
         let limit = try RateLimit(requestsPerSecond: config.defaults.limits.apiRate, burst: config.defaults.limits.apiBurst)
-        let rateLimiters = RateLimiterRegistry(defaultLimit: limit, clock: clock)
+        let sameBudgets = previous?.budgets == budgets
+        let rateLimiters = sameBudgets ? previous!.rateLimiters : RateLimiterRegistry(defaultLimit: limit, clock: clock)
         self.rateLimiters = rateLimiters
         let retry = RetryPolicy.standard(maxAttempts: config.defaults.retry.maxAttempts)
         let retryMode: RetryMode = config.defaults.retry.mode == .adaptive ? .adaptive : .standard
         self.retry = retry
         self.retryMode = retryMode
-        let retryStates = RetryStateRegistry(mode: retryMode, clock: clock)
+        let retryStates = sameBudgets ? previous!.retryStates : RetryStateRegistry(mode: retryMode, clock: clock)
         self.retryStates = retryStates
         let defaultRegion = config.defaults.region
         // The daemon's own identity: the account without a role that holds a source or target
@@ -70,6 +97,11 @@ public final class LiveFleetAWS: FleetAWS {
             STSClient(client: AWSClient(account: ownAccount, region: defaultRegion, credentials: creds, transport: transport,
                                         endpoints: endpoints, retry: retry, retryMode: retryMode, rateLimiters: rateLimiters,
                                         retryStates: retryStates, clock: clock, observer: observer))
+        }
+        if let previous, previous.identity == identity {
+            base = previous.base
+            providers = previous.providers
+            return
         }
         let base = CredentialChain.awsCLIDefault(environment: environment, transport: transport, makeSTS: stsFactory)
         self.base = base

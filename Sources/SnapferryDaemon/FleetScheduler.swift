@@ -1,0 +1,199 @@
+import AWSKit
+import Foundation
+import Logging
+import ServiceLifecycle
+import SnapferryConfig
+import SnapferryCore
+import SnapferryEngine
+import SnapferryStore
+import UnixSignals
+
+/// What one fleet file makes: its engines. A run started under a generation finishes under it,
+/// so a reload never changes the rules of work in flight.
+public struct FleetGeneration: Sendable {
+    public let config: FleetConfig
+    public let rotation: RotationEngine
+    public let refresh: RefreshEngine
+
+    public init(config: FleetConfig, rotation: RotationEngine, refresh: RefreshEngine) {
+        self.config = config; self.rotation = rotation; self.refresh = refresh
+    }
+}
+
+/// The daemon's scheduling loop: every tick it starts the rotation of each source and the refresh
+/// of each target whose newest due slot it has not handled yet (on start that is each one's newest
+/// due slot, as `apply` does; older missed slots are not replayed), keeps each source and target to
+/// one run at a time, makes a target's refresh wait for its source's rotation when both are due,
+/// pings the watchdog and keeps `STATUS=` current. SIGHUP reloads the fleet file; a graceful
+/// shutdown (SIGTERM, SIGINT) stops starting work and leaves what runs journalled.
+public actor FleetScheduler: Service {
+    var generation: FleetGeneration
+    let rebuild: @Sendable (FleetConfig) throws -> FleetGeneration
+    let configPath: String
+    let statePath: String
+    let environment: [String: String]
+    let store: any StateStore
+    let notifier: any ServiceNotifier
+    let metrics: DaemonMetrics
+    let time: DaemonClock
+    let logger: Logger
+    /// Real time between two looks at the schedules (shorter when the watchdog needs it).
+    let tick: Duration
+    /// How long a stop waits for runs to wind down before leaving them to the journal.
+    let stopGrace: Duration
+
+    /// The slot each `source:NAME` / `target:NAME` was last started for.
+    var handled: [String: Date] = [:]
+    var rotations: [String: Run] = [:]
+    var refreshes: [String: Run] = [:]
+    var nextRunID = 0
+    var lastWatchdog: ContinuousClock.Instant?
+    var lastStatus = ""
+    var stopping = false
+    let started: Date
+    /// Journal operations already counted in `snapferry_operations_total`.
+    var counted: Set<String> = []
+    var inFlight: [String: Int] = [:]
+
+    struct Run {
+        let id: Int
+        let task: Task<Void, Never>
+    }
+
+    public init(generation: FleetGeneration, rebuild: @escaping @Sendable (FleetConfig) throws -> FleetGeneration,
+                configPath: String, statePath: String, environment: [String: String], store: any StateStore,
+                notifier: any ServiceNotifier, metrics: DaemonMetrics, time: DaemonClock, logger: Logger,
+                tick: Duration = .seconds(1), stopGrace: Duration = .seconds(8)) {
+        self.generation = generation; self.rebuild = rebuild; self.configPath = configPath; self.statePath = statePath
+        self.environment = environment; self.store = store; self.notifier = notifier; self.metrics = metrics
+        self.time = time; self.logger = logger; self.stopGrace = stopGrace
+        if let watchdog = notifier.watchdogTimeout { self.tick = min(tick, watchdog / 4) } else { self.tick = tick }
+        started = time.now()
+    }
+
+    public var config: FleetConfig { generation.config }
+    /// Set when the scheduler runs: it is made only after the fleet file is loaded and the state database open.
+    public private(set) var isReady = false
+
+    public func run() async throws {
+        isReady = true
+        notifier.notify("READY=1\nSTATUS=started; looking at what is due")
+        logger.info("daemon ready", metadata: ["sources": "\(config.sources.count)", "targets": "\(config.targets.count)",
+                                               "state": "\(statePath)"])
+        let notifier = self.notifier
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sighup) { await self.reload() }
+            }
+            group.addTask {
+                await withGracefulShutdownHandler {
+                    await self.loop()
+                } onGracefulShutdown: {
+                    notifier.notify("STOPPING=1\nSTATUS=stopping: starting nothing new; letting calls in flight finish")
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    func loop() async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            await step()
+            try? await Task.sleep(for: tick)
+        }
+        await stop()
+    }
+
+    /// One look at the schedules: start what came due, ping the watchdog, update status and metrics.
+    func step() async {
+        pingWatchdog()
+        let now = time.now()
+        let g = generation
+        var dueSources: [String] = []
+        for source in g.config.sources {
+            guard let slot = source.schedule.previousFire(atOrBefore: now, in: source.timeZone),
+                  handled["source:\(source.name)"] != slot, rotations[source.name] == nil else { continue }
+            handled["source:\(source.name)"] = slot
+            dueSources.append(source.name)
+        }
+        if !dueSources.isEmpty { startRotation(dueSources, generation: g, at: now) }
+        // Targets due now, grouped by the rotation run they wait for (if their source's is running).
+        var groups: [Int: (wait: Task<Void, Never>?, targets: [String])] = [:]
+        for target in g.config.targets {
+            guard let slot = target.schedule.previousFire(atOrBefore: now, in: target.timeZone),
+                  handled["target:\(target.name)"] != slot, refreshes[target.name] == nil else { continue }
+            handled["target:\(target.name)"] = slot
+            let dependency = rotations[target.source]
+            groups[dependency?.id ?? -1, default: (dependency?.task, [])].targets.append(target.name)
+        }
+        for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
+            startRefresh(group.targets, after: group.wait, generation: g, at: now)
+        }
+        await watchJournal()
+        updateStatus(now: now)
+    }
+
+    func startRotation(_ names: [String], generation g: FleetGeneration, at now: Date) {
+        let id = newRunID()
+        logger.info("rotation starts", metadata: ["sources": "\(names.joined(separator: ","))", "run": "\(id)"])
+        let task = Task {
+            let outcomes = await g.rotation.apply(at: now, sources: names)
+            await self.rotationEnded(id, names: names, outcomes: outcomes)
+        }
+        for name in names { rotations[name] = Run(id: id, task: task) }
+    }
+
+    func startRefresh(_ names: [String], after wait: Task<Void, Never>?, generation g: FleetGeneration, at now: Date) {
+        let id = newRunID()
+        logger.info("refresh starts", metadata: ["targets": "\(names.joined(separator: ","))", "run": "\(id)",
+                                                 "waits_for_rotation": "\(wait != nil)"])
+        let time = self.time
+        let task = Task {
+            // Tonight's snapshot and shares first, when the source's rotation is due as well.
+            await wait?.value
+            let results: [RefreshResult]
+            if Task.isCancelled {
+                results = []
+            } else {
+                results = await g.refresh.run(at: max(now, time.now()), targets: names)
+            }
+            await self.refreshEnded(id, names: names, results: results)
+        }
+        for name in names { refreshes[name] = Run(id: id, task: task) }
+    }
+
+    func newRunID() -> Int {
+        nextRunID += 1
+        return nextRunID
+    }
+
+    func rotationEnded(_ id: Int, names: [String], outcomes: [SourceOutcome]) async {
+        for name in names where rotations[name]?.id == id { rotations[name] = nil }
+        for o in outcomes {
+            var meta: Logger.Metadata = ["source": "\(o.source)", "performed": "\(o.performedActions.count)"]
+            if let e = o.error { meta["code"] = "\(e.code)"; meta["request_id"] = "\(e.requestId ?? "")" }
+            if o.interrupted {
+                logger.notice("rotation stopped; the journal keeps its place", metadata: meta)
+            } else if let failure = o.error.map({ "\($0)" }) ?? o.failure {
+                meta["error"] = "\(failure)"
+                logger.error("rotation failed", metadata: meta)
+            } else {
+                logger.info("rotation done", metadata: meta)
+            }
+        }
+        await RunAudit.record(outcomes, store: store, at: time.now(), interrupted: stopping, logger: logger)
+    }
+
+    func refreshEnded(_ id: Int, names: [String], results: [RefreshResult]) {
+        for name in names where refreshes[name]?.id == id { refreshes[name] = nil }
+        for r in results {
+            let meta: Logger.Metadata = ["target": "\(r.target)", "slot": "\(r.slot.map(iso) ?? "-")", "result": "\(r.outcome)"]
+            switch r.outcome {
+            case .refreshed, .alreadyDone, .skipped: logger.info("refresh ended", metadata: meta)
+            case .unfinished: logger.notice("refresh unfinished; the journal keeps its place", metadata: meta)
+            case .refused, .failed: logger.error("refresh failed", metadata: meta)
+            }
+        }
+    }
+}

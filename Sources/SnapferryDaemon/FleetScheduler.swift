@@ -75,6 +75,12 @@ public actor FleetScheduler: Service {
     /// Set when the scheduler runs: it is made only after the fleet file is loaded and the state database open.
     public private(set) var isReady = false
 
+    /// No rotation or refresh run in progress.
+    public var isIdle: Bool { rotations.isEmpty && refreshes.isEmpty }
+    var runningCount: (rotations: Int, refreshes: Int) {
+        (Set(rotations.values.map(\.id)).count, refreshes.count)
+    }
+
     public func run() async throws {
         isReady = true
         notifier.notify("READY=1\nSTATUS=started; looking at what is due")

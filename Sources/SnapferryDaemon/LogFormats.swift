@@ -56,9 +56,9 @@ struct LogRecord: Sendable {
         level = event.level.rawValue
         msg = Redaction.redact(event.message.description)
         self.label = label
-        fields = merged.keys.sorted().map { key in
+        fields = merged.sorted { $0.key < $1.key }.map { key, value in
             let name = Self.fixedKeys.contains(key) ? "meta.\(key)" : key
-            return (name, Self.isSecretKey(key) ? Self.redacted : Redaction.redact(Self.flatten(merged[key]!)))
+            return (name, Self.isSecretKey(key) ? Self.redacted : Redaction.redact(Self.flatten(value)))
         }
     }
 
@@ -77,7 +77,7 @@ struct LogRecord: Sendable {
         case .stringConvertible(let c): c.description
         case .array(let items): "[" + items.map(flatten).joined(separator: ", ") + "]"
         case .dictionary(let dict):
-            "[" + dict.keys.sorted().map { "\($0): \(isSecretKey($0) ? redacted : flatten(dict[$0]!))" }
+            "[" + dict.sorted { $0.key < $1.key }.map { "\($0.key): \(isSecretKey($0.key) ? redacted : flatten($0.value))" }
                 .joined(separator: ", ") + "]"
         }
     }

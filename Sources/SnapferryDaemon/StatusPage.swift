@@ -186,7 +186,7 @@ public enum StatusPage {
             for target in targets {
                 let state = state(of: input.status.targets.first { $0.target == target.name }, target: target, now: input.now)
                 out += "<div class=\"cell \(state.tone.rawValue)\" id=\"cell-\(escape(target.name))\" data-target=\"\(escape(target.name))\""
-                out += " data-result=\"\(state.result)\" data-fresh=\"\(state.freshness)\" data-tone=\"\(state.tone.rawValue)\">"
+                out += " data-result=\"\(escape(state.result))\" data-fresh=\"\(state.freshness)\" data-tone=\"\(state.tone.rawValue)\">"
                 out += "<b>\(escape(target.name))</b><br>\(escape(state.text))</div>"
             }
             out += "</td>\n"
@@ -202,7 +202,7 @@ public enum StatusPage {
             let row = input.status.targets.first { $0.target == target.name }
             let state = state(of: row, target: target, now: input.now)
             let shown = row?.in_flight.first ?? row?.last
-            out += "<tr id=\"target-\(escape(target.name))\" data-target=\"\(escape(target.name))\" data-result=\"\(state.result)\">"
+            out += "<tr id=\"target-\(escape(target.name))\" data-target=\"\(escape(target.name))\" data-result=\"\(escape(state.result))\">"
             out += "<th scope=\"row\">\(escape(target.name))</th><td>\(escape(target.source))</td>"
             out += "<td>\(escape(target.account))</td><td>\(escape(target.cluster))</td>"
             out += "<td class=\"\(state.tone.rawValue)\">\(escape(state.text))</td>"

@@ -50,10 +50,19 @@ public final class AWSClient: Sendable {
                            message: "no endpoint for \(service.id) in \(region); check AWS_ENDPOINT_URL and the fleet file's endpoints")
         }
         let logger = self.logger, maxAttempts = policy.maxAttempts
+        // Structured fields for the daemon's logfmt/JSON lines (the stderr handler of commands shows them too).
+        let fields: Logger.Metadata = ["account": "\(account ?? "-")", "region": "\(region)", "service": "\(service.id)",
+                                       "operation": "\(operation)"]
         // Operators see that a call is being retried and why, at warning level, once per retry.
         let notice: @Sendable (any Error, Int, Duration) -> Void = { error, attempt, delay in
             let why = (error as? AWSError).map { $0.kind == .service ? $0.code : $0.message } ?? "\(error)"
-            logger.warning("\(service.id) \(operation) failed (\(why)); retrying, attempt \(attempt + 1) of \(maxAttempts) in \(delay.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+            var meta = fields
+            if let aws = error as? AWSError {
+                meta["code"] = "\(aws.code)"
+                if let id = aws.requestId { meta["request_id"] = "\(id)" }
+            }
+            logger.warning("\(service.id) \(operation) failed (\(why)); retrying, attempt \(attempt + 1) of \(maxAttempts) in \(delay.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))",
+                           metadata: meta)
         }
         // The quota and adaptive rate live as long as the process, per account × region × service.
         var quota = self.quota, adaptive = self.adaptive
@@ -71,7 +80,8 @@ public final class AWSClient: Sendable {
                                                  quota: quota, adaptive: adaptive, mutating: mutating, notice: notice, decode: decode)
             } catch let error as AWSError where !renewed && error.isExpiredSession && signed {
                 renewed = true
-                logger.warning("\(service.id) \(operation): AWS says the session expired; fetching new credentials and sending once more")
+                logger.warning("\(service.id) \(operation): AWS says the session expired; fetching new credentials and sending once more",
+                               metadata: fields.merging(["request_id": "\(error.requestId ?? "-")"]) { $1 })
             }
         }
     }
@@ -130,8 +140,10 @@ public final class AWSClient: Sendable {
             if error.isExpiredSession, let usedCredential { await credentials.expire(usedCredential) }
             observe(service, operation, code: error.code, status: response.status, since: started,
                     throttled: error.retryClass == .throttling)
-            logger.debug("aws call failed", metadata: ["service": "\(service.id)", "operation": "\(operation)",
-                                                       "code": "\(error.code)", "attempt": "\(attempt)"])
+            logger.debug("aws call failed", metadata: ["account": "\(account ?? "-")", "region": "\(region)",
+                                                       "service": "\(service.id)", "operation": "\(operation)",
+                                                       "code": "\(error.code)", "request_id": "\(error.requestId ?? "-")",
+                                                       "attempt": "\(attempt)"])
             throw error
         } catch var error as AWSError where error.kind == .transport || error.kind == .timeout {
             error.service = service.id; error.operation = operation

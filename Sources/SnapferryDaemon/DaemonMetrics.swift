@@ -86,7 +86,7 @@ public final class DaemonMetrics: AWSCallObserver, Sendable {
             }
             if let allowed = ScheduleWindows.allowedAge(source.schedule, zone: source.timeZone, now: now) {
                 gauge("snapferry_snapshot_max_age_seconds", labels,
-                      "The newest snapshot's age the source's schedule allows (1.5 schedule periods).").set(to: allowed)
+                      "The newest snapshot's age the source's schedule allows: back to the fire before the latest one.").set(to: allowed)
             }
             gauge("snapferry_snapshots_managed", labels, "Snapshots of the source this fleet owns and keeps.").set(to: Double(row.snapshots_kept))
             gauge("snapferry_snapshot_shared_accounts", labels, "Accounts the newest snapshot (or its copies) is shared with.")
@@ -134,10 +134,12 @@ func parseISO(_ text: String) -> Date? { ISO8601DateFormatter().date(from: text)
 
 /// Schedule arithmetic the metrics and the page share.
 public enum ScheduleWindows {
-    /// 1.5 × the schedule's period around `now`: one missed fire makes the newest snapshot too old.
+    /// The oldest a source's newest snapshot (or a target's last refresh) may be: back to the fire before
+    /// the latest one, so that one fire may still be in progress and a missed one shows, however
+    /// irregular the schedule (`0 1,2 * * *`). A second of slack keeps a slot exactly there fresh.
     public static func allowedAge(_ schedule: CronSchedule, zone: TimeZone, now: Date) -> Double? {
-        guard let previous = schedule.previousFire(atOrBefore: now, in: zone),
-              let next = schedule.nextFire(after: previous, in: zone) else { return nil }
-        return next.timeIntervalSince(previous) * 1.5
+        guard let latest = schedule.previousFire(atOrBefore: now, in: zone),
+              let before = schedule.previousFire(atOrBefore: latest.addingTimeInterval(-1), in: zone) else { return nil }
+        return now.timeIntervalSince(before) + 1
     }
 }

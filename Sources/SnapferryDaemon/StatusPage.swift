@@ -56,15 +56,10 @@ public enum StatusPage {
         case green, amber, red, grey
     }
 
-    /// Whether `age` seconds is recent enough for `schedule`: at most one scheduled fire missed, i.e. the
-    /// slot is no older than the fire before the latest one (about two periods back, however irregular
-    /// the schedule). Nil when the schedule has not fired twice within the search horizon.
+    /// Whether `age` seconds is recent enough for `schedule` (`ScheduleWindows.allowedAge`, as the alert
+    /// judges it). Nil when the schedule has not fired twice within the search horizon.
     static func isFresh(ageSeconds age: Int, schedule: CronSchedule, timeZone: TimeZone, now: Date) -> Bool? {
-        guard let latest = schedule.previousFire(atOrBefore: now, in: timeZone),
-              let before = schedule.previousFire(atOrBefore: latest.addingTimeInterval(-1), in: timeZone)
-        else { return nil }
-        // Ages are whole seconds; a second of slack keeps a slot exactly at `before` fresh.
-        return TimeInterval(age) <= now.timeIntervalSince(before) + 1
+        ScheduleWindows.allowedAge(schedule, zone: timeZone, now: now).map { TimeInterval(age) <= $0 }
     }
 
     /// What a target's cell says: its result word, whether that is stale, and the colour.

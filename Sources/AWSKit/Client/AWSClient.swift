@@ -131,7 +131,15 @@ public final class AWSClient: Sendable {
         let request = HTTPRequest(method: "POST", url: url, headers: sentHeaders, body: body)
         let started = ContinuousClock.now
         do {
-            let response = try await transport.execute(request, timeout: timeout, logger: logger)
+            let response: HTTPResponse
+            if Self.isMutating(operation) {
+                // A change on its way to AWS is let finish when the run is stopped (SIGTERM, SIGINT): its answer
+                // (the new snapshot's ARN, the share) is what the journal records. Bounded by `timeout`.
+                let transport = self.transport, timeout = self.timeout, logger = self.logger
+                response = try await Task { try await transport.execute(request, timeout: timeout, logger: logger) }.value
+            } else {
+                response = try await transport.execute(request, timeout: timeout, logger: logger)
+            }
             if (200..<300).contains(response.status) {
                 observe(service, operation, code: "ok", status: response.status, since: started, throttled: false)
                 return response

@@ -18,10 +18,7 @@ public enum LogFormat: String, CaseIterable, Sendable {
     public func makeHandler(label: String, level: Logger.Level = .info,
                             metadataProvider: Logger.MetadataProvider? = nil,
                             sink: @escaping @Sendable (String) -> Void = LogFormat.standardError) -> any LogHandler {
-        switch self {
-        case .logfmt: LogfmtLogHandler(label: label, level: level, metadataProvider: metadataProvider, sink: sink)
-        case .json: JSONLogHandler(label: label, level: level, metadataProvider: metadataProvider, sink: sink)
-        }
+        StructuredLogHandler(format: self, label: label, level: level, metadataProvider: metadataProvider, sink: sink)
     }
 
     /// Makes every `Logger` of the process write in this format (callable once per process).
@@ -83,8 +80,9 @@ struct LogRecord: Sendable {
     }
 }
 
-/// Writes `ts=… level=… msg=… label=…` then the metadata keys in order, logfmt-quoted.
-public struct LogfmtLogHandler: LogHandler {
+/// Writes each record as one line in `format`: `ts`, `level`, `msg`, `label`, then the metadata keys in order.
+public struct StructuredLogHandler: LogHandler {
+    public let format: LogFormat
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
@@ -95,9 +93,10 @@ public struct LogfmtLogHandler: LogHandler {
     /// The record's time; `Date()` unless a test fixes it.
     let clock: @Sendable () -> Date
 
-    public init(label: String, level: Logger.Level = .info, metadataProvider: Logger.MetadataProvider? = nil,
+    public init(format: LogFormat, label: String, level: Logger.Level = .info, metadataProvider: Logger.MetadataProvider? = nil,
                 clock: @escaping @Sendable () -> Date = { Date() },
                 sink: @escaping @Sendable (String) -> Void = LogFormat.standardError) {
+        self.format = format
         self.label = label
         self.logLevel = level
         self.metadataProvider = metadataProvider
@@ -112,9 +111,13 @@ public struct LogfmtLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         guard event.level >= logLevel else { return }
-        sink(Self.line(LogRecord(event: event, label: label, date: clock(), handler: metadata, provider: metadataProvider)))
+        let record = LogRecord(event: event, label: label, date: clock(), handler: metadata, provider: metadataProvider)
+        sink(format == .json ? JSONLine.line(record) : LogfmtLine.line(record))
     }
+}
 
+/// logfmt: `key=value`, values quoted when they must be.
+enum LogfmtLine {
     static func line(_ record: LogRecord) -> String {
         let pairs = [("ts", record.ts), ("level", record.level), ("msg", record.msg), ("label", record.label)] + record.fields
         return pairs.map { "\(key($0.0))=\(value($0.1))" }.joined(separator: " ")
@@ -155,39 +158,8 @@ public struct LogfmtLogHandler: LogHandler {
     }
 }
 
-/// Writes one JSON object per line: `ts`, `level`, `msg`, `label`, then the metadata keys in order,
-/// every value a string.
-public struct JSONLogHandler: LogHandler {
-    public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
-    public var metadataProvider: Logger.MetadataProvider?
-    /// Written as `label`.
-    public let label: String
-    /// Receives each line, without a newline.
-    let sink: @Sendable (String) -> Void
-    /// The record's time; `Date()` unless a test fixes it.
-    let clock: @Sendable () -> Date
-
-    public init(label: String, level: Logger.Level = .info, metadataProvider: Logger.MetadataProvider? = nil,
-                clock: @escaping @Sendable () -> Date = { Date() },
-                sink: @escaping @Sendable (String) -> Void = LogFormat.standardError) {
-        self.label = label
-        self.logLevel = level
-        self.metadataProvider = metadataProvider
-        self.clock = clock
-        self.sink = sink
-    }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        guard event.level >= logLevel else { return }
-        sink(Self.line(LogRecord(event: event, label: label, date: clock(), handler: metadata, provider: metadataProvider)))
-    }
-
+/// One JSON object, every value a string.
+enum JSONLine {
     static func line(_ record: LogRecord) -> String {
         let pairs = [("ts", record.ts), ("level", record.level), ("msg", record.msg), ("label", record.label)] + record.fields
         return "{" + pairs.map { "\(string($0.0)):\(string($0.1))" }.joined(separator: ",") + "}"

@@ -27,6 +27,12 @@ public final class StateLock: Sendable {
     /// Takes the lock beside `statePath` without waiting, or throws `.held` naming the holder's pid.
     public init(statePath: String) throws {
         path = statePath + ".lock"
+        // The lock comes before the database, so it makes the state directory as the store would (0700).
+        let directory = (statePath as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+        }
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw LockError.cannotOpen(path: path, errno: errno) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {

@@ -23,10 +23,7 @@ import Testing
     static func logger(_ format: LogFormat, level: Logger.Level = .info, provider: Logger.MetadataProvider? = nil,
                        lines: Lines) -> Logger {
         Logger(label: "snapferry.refresh") { label in
-            switch format {
-            case .logfmt: LogfmtLogHandler(label: label, level: level, metadataProvider: provider, clock: { at }, sink: lines.append)
-            case .json: JSONLogHandler(label: label, level: level, metadataProvider: provider, clock: { at }, sink: lines.append)
-            }
+            StructuredLogHandler(format: format, label: label, level: level, metadataProvider: provider, clock: { at }, sink: lines.append)
         }
     }
 
@@ -80,7 +77,7 @@ import Testing
         #expect(lines.all.count == 2)
         #expect(lines.all.allSatisfy { $0.contains("yes") })
 
-        let handler = LogfmtLogHandler(label: "direct", level: .error, clock: { Self.at }, sink: lines.append)
+        let handler = StructuredLogHandler(format: .logfmt, label: "direct", level: .error, clock: { Self.at }, sink: lines.append)
         handler.log(event: LogEvent(level: .warning, message: "below", metadata: nil, source: nil, file: #fileID,
                                     function: #function, line: #line))
         #expect(lines.all.count == 2)

@@ -6,6 +6,7 @@ public struct AnyClock: Clock, Sendable {
     public struct Instant: InstantProtocol, Sendable {
         /// Offset from the wrapping moment.
         public var offset: Duration
+        public init(offset: Duration) { self.offset = offset }
         /// Moves the instant.
         public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
         /// Distance to another instant.

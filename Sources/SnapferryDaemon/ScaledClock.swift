@@ -1,4 +1,5 @@
 import Foundation
+import SnapferryCore
 
 /// Virtual time that runs `scale` times faster than real time from `start`: the daemon's
 /// clock when it runs against a time-scaled simulator (`snapferry-sim --time-scale`), so a

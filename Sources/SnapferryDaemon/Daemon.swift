@@ -49,7 +49,7 @@ public struct Daemon: Sendable {
         do { store = try SQLiteStateStore(path: statePath) } catch {
             throw StartError(description: "\(error)", status: 1)
         }
-        let metrics = DaemonMetrics(version: version)
+        let metrics = DaemonMetrics(version: version, loadedAt: time.now())
         let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(5), network: try NetworkSettings.from(environment: environment))
         let registry = EngineRegistry(store: store, transport: transport, metrics: metrics, time: time, environment: environment,
                                       logger: logger)
@@ -57,18 +57,25 @@ public struct Daemon: Sendable {
             let generation = try registry.generation(for: fleet)
             let scheduler = FleetScheduler(generation: generation, rebuild: { try registry.generation(for: $0) },
                                            configPath: configPath, statePath: statePath, environment: environment, store: store,
-                                           notifier: notifier, metrics: metrics, time: time, logger: logger)
+                                           notifier: notifier, metrics: metrics, time: time, logger: logger, waitsForHTTP: true)
             let logger = self.logger
             let http = DaemonHTTP.application(host: fleet.metrics.host, port: fleet.metrics.port, scheduler: scheduler,
                                               metrics: metrics, version: version, logger: logger) { port in
                 logger.info("http listening", metadata: ["address": "\(fleet.metrics.host):\(port)",
                                                          "paths": "/metrics /healthz /readyz /status /"])
+                await scheduler.httpListening()
             }
             // Shut down in reverse order: the scheduler stops first, the HTTP endpoint answers until it has.
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(
                 services: [.init(service: http), .init(service: scheduler)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
+            do {
+                try await group.run()
+            } catch {
+                guard await !scheduler.httpIsUp else { throw error }
+                throw StartError(description: "cannot serve HTTP on \(fleet.metrics.host):\(fleet.metrics.port) (`metrics.listen` in "
+                                 + "\(configPath)): \(error); choose a free address or stop what holds it", status: 1)
+            }
         } catch {
             try? await transport.shutdown()
             throw error

@@ -16,9 +16,10 @@ public final class DaemonMetrics: AWSCallObserver, Sendable {
     static let requestBuckets: [Duration] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
         .map { .milliseconds(Int64($0 * 1000)) }
 
-    public init(version: String) {
+    /// `loadedAt`: when the fleet file in use was loaded, on the daemon's clock.
+    public init(version: String, loadedAt: Date = Date()) {
         registry.makeGauge(descriptor: Self.descriptor("snapferry_build_info", "The running build; always 1."), labels: [("version", version)]).set(to: 1)
-        reloaded(successfully: true, at: Date())
+        reloaded(successfully: true, at: loadedAt)
     }
 
     // MARK: AWS calls

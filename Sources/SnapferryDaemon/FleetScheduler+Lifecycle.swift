@@ -115,7 +115,7 @@ extension FleetScheduler {
         let f = DateFormatter()
         f.timeZone = zone
         f.dateFormat = Calendar.current.isDate(next.value, equalTo: now, toGranularity: .day) ? "HH:mm" : "yyyy-MM-dd HH:mm"
-        return "\(head); next: \(name) \(f.string(from: next.value)) \(zone.identifier)"
+        return "\(head); next: \(name) \(f.string(from: next.value)) \(StatusPage.zoneName(zone))"
     }
 
     /// Next fire of every source (`source:NAME`) and target (`target:NAME`).
@@ -140,6 +140,7 @@ extension FleetScheduler {
 
     /// The gauges that come from the state database, and the status model for `/status` and the page.
     public func readStatus() async throws -> FleetStatus {
+        await watchJournal()
         let now = time.now()
         let status = try await FleetStatus.read(fleet: config, store: store, now: now)
         metrics.update(status: status, fleet: config, now: now)
@@ -151,6 +152,8 @@ extension FleetScheduler {
 
 /// The audit log's "run" entries that `status` shows as the last run.
 enum RunAudit {
+    static let refreshSubject = FleetStatus.refreshRunSubject
+
     static func record(_ outcomes: [SourceOutcome], store: any StateStore, at date: Date, interrupted: Bool, logger: Logger) async {
         do {
             for o in outcomes {
@@ -165,6 +168,22 @@ enum RunAudit {
             let detail = interrupted || outcomes.contains { $0.interrupted } ? "interrupted (daemon stopped)"
                 : failed.isEmpty ? "ok" : "failed: \(failed.joined(separator: ", "))"
             try await store.appendAudit(AuditEntry(at: date, action: "run", subject: "daemon", account: "", region: "", detail: detail))
+        } catch {
+            logger.error("cannot write the audit log", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// A refresh run's end: its own "run" entry (subject `refresh`), so `status` and the page do not
+    /// call the last run ok when a refresh failed.
+    static func record(_ results: [RefreshResult], store: any StateStore, at date: Date, interrupted: Bool, logger: Logger) async {
+        let failed = results.filter { if case .refused = $0.outcome { true } else if case .failed = $0.outcome { true } else { false } }
+            .map(\.target)
+        let unfinished = results.contains { if case .unfinished = $0.outcome { true } else { false } }
+        let detail = interrupted && unfinished ? "interrupted (daemon stopped)"
+            : failed.isEmpty ? "ok" : "failed: \(failed.map { "\($0) (refresh)" }.joined(separator: ", "))"
+        do {
+            try await store.appendAudit(AuditEntry(at: date, action: "run", subject: RunAudit.refreshSubject, account: "", region: "",
+                                                   detail: detail))
         } catch {
             logger.error("cannot write the audit log", metadata: ["error": "\(error)"])
         }

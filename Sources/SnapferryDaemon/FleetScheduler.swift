@@ -63,7 +63,8 @@ public actor FleetScheduler: Service {
     public init(generation: FleetGeneration, rebuild: @escaping @Sendable (FleetConfig) throws -> FleetGeneration,
                 configPath: String, statePath: String, environment: [String: String], store: any StateStore,
                 notifier: any ServiceNotifier, metrics: DaemonMetrics, time: DaemonClock, logger: Logger,
-                tick: Duration = .seconds(1), stopGrace: Duration = .seconds(8)) {
+                tick: Duration = .seconds(1), stopGrace: Duration = .seconds(8), waitsForHTTP: Bool = false) {
+        self.waitsForHTTP = waitsForHTTP
         self.generation = generation; self.rebuild = rebuild; self.configPath = configPath; self.statePath = statePath
         self.environment = environment; self.store = store; self.notifier = notifier; self.metrics = metrics
         self.time = time; self.logger = logger; self.stopGrace = stopGrace
@@ -72,8 +73,13 @@ public actor FleetScheduler: Service {
     }
 
     public var config: FleetConfig { generation.config }
-    /// Set when the scheduler runs: it is made only after the fleet file is loaded and the state database open.
+    /// Set when the scheduler runs: it is made only after the fleet file is loaded and the state database
+    /// open, and (in the daemon) runs only once the HTTP endpoint listens.
     public private(set) var isReady = false
+    /// Whether `READY=1` waits for `httpListening()`: a port already in use must fail the start, not follow it.
+    let waitsForHTTP: Bool
+    public private(set) var httpIsUp = false
+    public func httpListening() { httpIsUp = true }
 
     /// No rotation or refresh run in progress.
     public var isIdle: Bool { rotations.isEmpty && refreshes.isEmpty }
@@ -82,6 +88,11 @@ public actor FleetScheduler: Service {
     }
 
     public func run() async throws {
+        while waitsForHTTP && !httpIsUp {
+            // The service group cancels this service when the HTTP one fails to bind.
+            if Task.isCancelled { return }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         isReady = true
         notifier.notify("READY=1\nSTATUS=started; looking at what is due")
         logger.info("daemon ready", metadata: ["sources": "\(config.sources.count)", "targets": "\(config.targets.count)",
@@ -191,10 +202,12 @@ public actor FleetScheduler: Service {
                 logger.info("rotation done", metadata: meta)
             }
         }
-        await RunAudit.record(outcomes, store: store, at: time.now(), interrupted: stopping, logger: logger)
+        // The run's task may be cancelled (a stop): the audit write must not be, or it is lost.
+        let (store, date, stopping, logger) = (self.store, time.now(), self.stopping, self.logger)
+        await Task { await RunAudit.record(outcomes, store: store, at: date, interrupted: stopping, logger: logger) }.value
     }
 
-    func refreshEnded(_ id: Int, names: [String], results: [RefreshResult]) {
+    func refreshEnded(_ id: Int, names: [String], results: [RefreshResult]) async {
         for name in names where refreshes[name]?.id == id { refreshes[name] = nil }
         for r in results {
             let meta: Logger.Metadata = ["target": "\(r.target)", "slot": "\(r.slot.map(iso) ?? "-")", "result": "\(r.outcome)"]
@@ -204,5 +217,8 @@ public actor FleetScheduler: Service {
             case .refused, .failed: logger.error("refresh failed", metadata: meta)
             }
         }
+        guard !results.isEmpty else { return }
+        let (store, date, stopping, logger) = (self.store, time.now(), self.stopping, self.logger)
+        await Task { await RunAudit.record(results, store: store, at: date, interrupted: stopping, logger: logger) }.value
     }
 }

@@ -65,16 +65,20 @@ public struct FleetStatus: Sendable, Encodable {
         for t in targets { try array.encode(t) }
     }
 
+    /// The audit subject of the daemon's refresh runs' "run" entries.
+    public static let refreshRunSubject = "refresh"
+
     /// Reads every source's and target's row from `store` as of `now`.
     public static func read(fleet: FleetConfig, store: any StateStore, now: Date) async throws -> FleetStatus {
         let audit = try await store.audit(limit: 2000)
-        let lastRunIndex = audit.firstIndex { $0.action == "run" }
-        let lastRun = lastRunIndex.map { audit[$0] }
-        // What the last run saw with this fleet's tags but no record: entries written just before its "run" entry.
+        let lastRun = audit.first { $0.action == "run" }
+        // What the last rotation saw with this fleet's tags but no record: entries written just before its
+        // "run" entry (the daemon's refresh runs write their own, which carry none).
+        let lastRotationIndex = audit.firstIndex { $0.action == "run" && $0.subject != refreshRunSubject }
         var unrecorded: [String: [String]] = [:], warnings: [String: [String]] = [:]
-        if let i = lastRunIndex {
+        if let i = lastRotationIndex {
             for entry in audit[(i + 1)...] {
-                if entry.action == "run" { break }
+                if entry.action == "run" && entry.subject != refreshRunSubject { break }
                 if entry.action == "unrecorded" { unrecorded[entry.detail, default: []].append(entry.subject) }
                 if entry.action == "warning" { warnings[entry.detail, default: []].insert(entry.subject, at: 0) }
             }

@@ -244,9 +244,12 @@ public enum StatusPage {
         return "<time datetime=\"\(isoUTC(date))\">\(escape(localTime(date, in: zone)))</time>"
     }
 
+    /// The zone's identifier; UTC stays `UTC` (Foundation on Linux names it `GMT`).
+    static func zoneName(_ zone: TimeZone) -> String { zone.identifier == "GMT" ? "UTC" : zone.identifier }
+
     /// `2026-12-02 02:00 Europe/Berlin`; UTC stays `UTC` (Foundation on Linux names it `GMT`).
     static func localTime(_ date: Date, in zone: TimeZone) -> String {
-        let name = zone.identifier == "GMT" ? "UTC" : zone.identifier
+        let name = zoneName(zone)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
@@ -271,8 +274,8 @@ public enum StatusPage {
     thead th{background:#f6f8fa}
     .banner{padding:.4em .8em;border-radius:4px;font-weight:600;display:inline-block;margin:.4em .4em 0 0}
     .cell{padding:.3em .5em;border-radius:4px;margin:.15em 0;border-left:4px solid}
-    .green{background:#dafbe1;border-color:#1a7f37}.amber{background:#fff8c5;border-color:#9a6700}
-    .red{background:#ffebe9;border-color:#cf222e}.grey{background:#eaeef2;border-color:#6e7781}
+    .green{background:#dafbe1}.amber{background:#fff8c5}.red{background:#ffebe9}.grey{background:#eaeef2}
+    .cell.green{border-color:#1a7f37}.cell.amber{border-color:#9a6700}.cell.red{border-color:#cf222e}.cell.grey{border-color:#6e7781}
     td.empty{color:#8c959f;text-align:center}
     .errors{margin:.3em 0 0;padding-left:1.2em;color:#cf222e;font-weight:normal;font-size:.9em}
     td.error{color:#cf222e;max-width:40em;word-break:break-word}

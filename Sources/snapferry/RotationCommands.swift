@@ -238,7 +238,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let outcomes = await task.value
         let refreshes = await refreshTask.value
         try? await transport.shutdown()
-        try await record(outcomes, store: store, interruption: interruption)
+        try await record(outcomes, refreshes: refreshes, store: store, interruption: interruption)
 
         if run.format == .json {
             try JSONOutput.write(outcomes.map {
@@ -284,7 +284,7 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     /// The run's end in the audit log (`status` shows the last one, and what it saw unrecorded).
-    func record(_ outcomes: [SourceOutcome], store: any StateStore, interruption: Interruption) async throws {
+    func record(_ outcomes: [SourceOutcome], refreshes: [RefreshResult], store: any StateStore, interruption: Interruption) async throws {
         let region = ""
         for o in outcomes {
             for id in o.unrecorded {
@@ -296,7 +296,8 @@ struct ApplyCommand: AsyncParsableCommand {
                                                        detail: o.source))
             }
         }
-        let failed = outcomes.filter { !$0.succeeded }.map(\.source)
+        let failedTargets = refreshes.filter { !$0.outcome.isSuccess }.map { "\($0.target) (refresh)" }
+        let failed = outcomes.filter { !$0.succeeded }.map(\.source) + failedTargets
         let detail: String
         if let name = interruption.name {
             let inFlight = try await store.operations(states: [.running, .waiting], source: nil, limit: 100)

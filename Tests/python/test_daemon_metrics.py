@@ -25,8 +25,6 @@ import time
 import urllib.parse
 import urllib.request
 
-import pytest
-
 import daemon_peers as dp
 import peers
 

@@ -70,7 +70,7 @@ import Testing
     }
 
     /// A scheduler over a new simulated world, or (a restart) over the world and state of `previous`.
-    static func rig(after previous: Rig? = nil) throws -> Rig {
+    static func rig(after previous: Rig? = nil, yaml: String = fleetYAML) throws -> Rig {
         let clock = previous?.clock ?? ManualClock(start: start)
         let world = try previous?.world ?? SimWorld(scenario: try scenario(), now: { clock.nowDate })
         let aws = SimFleetAWS(world: world)
@@ -87,7 +87,7 @@ import Testing
             return FleetGeneration(config: config, rotation: rotation, refresh: refresh)
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sched-\(UUID().uuidString).yaml").path
-        try fleetYAML.write(toFile: path, atomically: true, encoding: .utf8)
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         let config = try FleetLoader.load(path: path).get()
         let notifier = RecordingNotifier()
         let metrics = DaemonMetrics(version: "test")
@@ -192,5 +192,22 @@ import Testing
         #expect(snapshots.filter { $0.hasPrefix("snapferry-alpha-20261130-0100") }.count == 2, "primary and its copy under the CMK: \(snapshots)")
         let refreshes = try await rig.store.operations(states: [.succeeded], source: nil, limit: 100).filter { $0.kind == "refresh" }
         #expect(refreshes.count == 2)
+    }
+
+    @Test func aFailedRefresh_makesTheLastRunFailed_andItsResultGaugeZero() async throws {
+        // alpha-t2 names a subnet group its account lacks: its restore fails.
+        let parts = Self.fleetYAML.components(separatedBy: "name: alpha-t2,")
+        let yaml = parts[0] + "name: alpha-t2," + parts[1].replacingOccurrences(of: "subnet_group: db,", with: "subnet_group: nosuch,")
+        #expect(yaml != Self.fleetYAML)
+        let rig = try Self.rig(yaml: yaml)
+        await rig.scheduler.step()
+        #expect(await Self.settle(rig))
+        let status = try await rig.scheduler.readStatus()
+        #expect(status.sources.first?.last_run?.result == "failed: alpha-t2 (refresh)", "\(String(describing: status.sources.first?.last_run))")
+        #expect(status.targets.first { $0.target == "alpha-t2" }?.last?.result == "failed")
+        #expect(status.targets.first { $0.target == "alpha-t1" }?.last?.result == "ok")
+        let text = String(decoding: rig.metrics.render(), as: UTF8.self)
+        #expect(text.contains("snapferry_refresh_last_result{target=\"alpha-t2\"} 0.0"), "\(text)")
+        #expect(text.contains("snapferry_refresh_last_result{target=\"alpha-t1\"} 1.0"))
     }
 }

@@ -188,8 +188,9 @@ public actor FleetScheduler: Service {
         return nextRunID
     }
 
+    /// Logs and audits a rotation run's end; the sources count as running until that is written.
     func rotationEnded(_ id: Int, names: [String], outcomes: [SourceOutcome]) async {
-        for name in names where rotations[name]?.id == id { rotations[name] = nil }
+        defer { for name in names where rotations[name]?.id == id { rotations[name] = nil } }
         for o in outcomes {
             var meta: Logger.Metadata = ["source": "\(o.source)", "performed": "\(o.performedActions.count)"]
             if let e = o.error { meta["code"] = "\(e.code)"; meta["request_id"] = "\(e.requestId ?? "")" }
@@ -208,7 +209,7 @@ public actor FleetScheduler: Service {
     }
 
     func refreshEnded(_ id: Int, names: [String], results: [RefreshResult]) async {
-        for name in names where refreshes[name]?.id == id { refreshes[name] = nil }
+        defer { for name in names where refreshes[name]?.id == id { refreshes[name] = nil } }
         for r in results {
             let meta: Logger.Metadata = ["target": "\(r.target)", "slot": "\(r.slot.map(iso) ?? "-")", "result": "\(r.outcome)"]
             switch r.outcome {

@@ -28,16 +28,23 @@ public enum KeyPolicyCheck {
         }
     }
 
-    /// The key-policy statement that lets `accounts` use the key for copy and restore (the one `snapferry policy` prints).
+    /// The key-policy statements that let `accounts` use the key for copy and restore (those `snapferry policy` prints),
+    /// on one line, comma-separated, to paste into the policy's Statement list.
     public static func statement(accounts: [String]) -> String {
-        let principals = accounts.sorted().map { "\"arn:aws:iam::\($0):root\"" }.joined(separator: ", ")
-        return """
-            {"Sid": "SnapferryShareAccountsUseKey", "Effect": "Allow", "Principal": {"AWS": [\(principals)]}, \
-            "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"], \
-            "Resource": "*"}, {"Sid": "SnapferryShareAccountsAttachGrants", "Effect": "Allow", "Principal": {"AWS": [\(principals)]}, \
-            "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], "Resource": "*", \
-            "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}}
-            """
+        FleetPolicies.shareStatements(accountIDs: accounts).map(\.compact).joined(separator: ", ")
+    }
+
+    /// For each of `accounts`, the actions among `actions` the policy does not let it use; nil when the
+    /// policy cannot be read as JSON. Accounts missing nothing are left out.
+    public static func missing(policy: String, accounts: [String], actions: [String]) -> [String: [String]]? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any] else { return nil }
+        let statements = (object["Statement"] as? [[String: Any]]) ?? (object["Statement"] as? [String: Any]).map { [$0] } ?? []
+        var out: [String: [String]] = [:]
+        for account in accounts {
+            let lacking = actions.filter { !allows(statements, account: account, action: $0) }
+            if !lacking.isEmpty { out[account] = lacking }
+        }
+        return out
     }
 
     static func allows(_ statements: [[String: Any]], account: String, action: String) -> Bool {

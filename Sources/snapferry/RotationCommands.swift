@@ -40,9 +40,7 @@ struct RunOptions: ParsableArguments {
     /// The rotation and refresh engines over one live AWS (one rate-limit and retry registry for both);
     /// shut `transport` down when done.
     func engines(_ fleet: FleetConfig, store: any StateStore) throws -> (RotationEngine, RefreshEngine, AsyncHTTPClientTransport) {
-        let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(5),
-                                                  network: try NetworkSettings.from(environment: ProcessInfo.processInfo.environment))
-        let aws = try LiveFleetAWS(config: fleet, environment: ProcessInfo.processInfo.environment, transport: transport)
+        let (aws, transport) = try liveAWS(fleet)
         var engine = RotationEngine(config: fleet, aws: aws, store: store)
         engine.pollInitial = fleet.defaults.pollInitial
         engine.pollMax = fleet.defaults.pollMax
@@ -67,6 +65,13 @@ struct RunOptions: ParsableArguments {
         guard let error = error as? AWSError else { return "\(error)" }
         return verbose ? error.verboseDescription : error.description
     }
+}
+
+/// The fleet's live AWS clients over a new connection pool; shut `transport` down when done.
+func liveAWS(_ fleet: FleetConfig) throws -> (LiveFleetAWS, AsyncHTTPClientTransport) {
+    let environment = ProcessInfo.processInfo.environment
+    let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(5), network: try NetworkSettings.from(environment: environment))
+    return (try LiveFleetAWS(config: fleet, environment: environment, transport: transport), transport)
 }
 
 /// `snapferry plan`: the whole run `apply` would make, in order; changes nothing, creates nothing.

@@ -30,7 +30,7 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/pip install -q --disable-pip-version-check 'moto[server]>=5.1,<6' 'boto3>=1.35' 'pytest>=8' 'jsonschema>=4'
+.venv/bin/pip install -q --disable-pip-version-check 'moto[server]>=5.1,<6' 'boto3>=1.35' 'pytest>=8' 'jsonschema>=4' 'parliament>=1.6'
 
 swift build -c release
 echo "setup done: .build/release/snapferry"

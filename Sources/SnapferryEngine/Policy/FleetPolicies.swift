@@ -169,8 +169,11 @@ public enum FleetPolicies {
             for t in targets {
                 let rds = "arn:\(partition(t.region)):rds:\(t.region):\(account.id)"
                 // Stable, incoming (-new-…) and retiring (-old-…) clusters and their instances.
-                resources += ["\(rds):cluster:\(t.cluster)*", "\(rds):db:\(t.cluster)*", "\(rds):subgrp:\(t.subnetGroup)"]
-                if let pg = t.parameterGroup { resources.append("\(rds):cluster-pg:\(pg)") }
+                // IAM's definition of RestoreDBClusterFromSnapshot also names the cluster parameter group and option
+                // group (the defaults unless the target sets one), and DeleteDBCluster a cluster snapshot (the final one).
+                resources += ["\(rds):cluster:\(t.cluster)*", "\(rds):db:\(t.cluster)*", "\(rds):subgrp:\(t.subnetGroup)",
+                              "\(rds):cluster-pg:\(t.parameterGroup ?? "default.*")", "\(rds):og:default:*",
+                              "\(rds):cluster-snapshot:\(t.cluster)*"]
                 if let pg = t.instanceParameterGroup { resources.append("\(rds):pg:\(pg)") }
                 if let source = config.source(named: t.source), let sourceAccount = config.account(named: source.account) {
                     // The shared snapshot restored or copied from, in the source account.
@@ -180,10 +183,7 @@ public enum FleetPolicies {
                     actions += ["rds:CopyDBClusterSnapshot", "rds:DeleteDBClusterSnapshot"]
                     resources.append("\(rds):cluster-snapshot:snapferry-\(t.source)-*")
                 }
-                if t.finalSnapshotOnRetire {
-                    actions += ["rds:CreateDBClusterSnapshot", "rds:DeleteDBClusterSnapshot"]
-                    resources.append("\(rds):cluster-snapshot:\(t.cluster)*")
-                }
+                if t.finalSnapshotOnRetire { actions += ["rds:CreateDBClusterSnapshot", "rds:DeleteDBClusterSnapshot"] }
             }
             out.append(statement("SnapferryRefreshWrite", actions: Array(Set(actions)).sorted(), resources: resources))
             var keys: [String] = []

@@ -8,7 +8,7 @@ struct Snapferry: AsyncParsableCommand {
         commandName: "snapferry",
         abstract: "Keeps encrypted Aurora clusters snapshotted, shared and restored across AWS accounts.",
         version: SnapferryVersion.current,
-        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DaemonCommand.self, StatusCommand.self, PolicyCommand.self, AdoptCommand.self, WhoamiCommand.self, RetentionCommand.self])
+        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DaemonCommand.self, StatusCommand.self, PolicyCommand.self, DoctorCommand.self, AdoptCommand.self, WhoamiCommand.self, RetentionCommand.self])
 }
 
 /// The build's version, also shown as `snapferry_build_info{version}`.

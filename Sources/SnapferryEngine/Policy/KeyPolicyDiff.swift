@@ -16,6 +16,8 @@ public struct KeyPolicyDiff: Sendable {
     public var missing: [String: [String]]
     /// Why the key or its policy could not be read.
     public var error: String?
+    /// The error is about the source itself (cluster missing or unencrypted, key is aws/rds), not its key policy.
+    public var aboutSource = false
 
     /// The statements to add: one pair per set of accounts lacking the same actions.
     public var statements: [PolicyJSON] {
@@ -71,6 +73,7 @@ public struct KeyPolicyDiff: Sendable {
                 result.key = clusters.first?.kmsKeyId
                 guard result.key != nil else {
                     result.error = "cluster \(source.cluster) is not encrypted or has no key; nothing to share under"
+                    result.aboutSource = true
                     return result
                 }
             }
@@ -79,6 +82,7 @@ public struct KeyPolicyDiff: Sendable {
             result.key = metadata.arn
             if metadata.keyManager == "AWS" {
                 result.error = "\(metadata.arn) is the AWS managed key aws/rds, which cannot be shared: set `kms_key` on source \(source.name) to a customer-managed key"
+                result.aboutSource = true
                 return result
             }
             let policy = try await kms.getKeyPolicy(keyId: metadata.arn)
@@ -91,6 +95,7 @@ public struct KeyPolicyDiff: Sendable {
             result.missing = missing
         } catch {
             result.error = (error as? AWSError)?.description ?? "\(error)"
+            result.aboutSource = (error as? AWSError)?.code == "DBClusterNotFoundFault"
         }
         return result
     }

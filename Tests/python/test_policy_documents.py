@@ -75,7 +75,8 @@ def test_the_example_fleets_key_policy_names_each_share_account_for_use_and_gran
     assert keys, "no key policy statements"
     use, grants = keys[0]["document"]["Statement"]
     # Hand-written from the project brief: what a share account needs on the source CMK.
-    assert set(use["Action"]) == {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"}
+    # kms:CreateGrant only with kms:GrantIsForAWSResource: RDS's grants are for AWS resources.
+    assert set(use["Action"]) == {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}
     assert set(grants["Action"]) == {"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}
     assert grants["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
     assert set(use["Principal"]["AWS"]) == {"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}

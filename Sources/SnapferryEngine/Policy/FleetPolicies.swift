@@ -160,6 +160,8 @@ public enum FleetPolicies {
             let cmks = Set(sources.compactMap(\.kmsKey)).sorted()
             if !cmks.isEmpty {
                 out.append(statement("SnapferryCopyUnderCMK", actions: PolicyActions.keyUse, resources: cmks))
+                out.append(statement("SnapferryCopyUnderCMKGrants", actions: PolicyActions.keyGrants, resources: cmks,
+                                     condition: [("Bool", .object([("kms:GrantIsForAWSResource", .string("true"))]))]))
             }
         }
         if !targets.isEmpty {

@@ -4,9 +4,11 @@ import Foundation
 /// key-policy check look for them, and the simulator's tests require each one.
 public enum PolicyActions {
     /// What RDS does with a customer-managed key on a principal's behalf for a copy or restore
-    /// (both the shared snapshot's key and the key it is re-encrypted under).
-    public static let keyUse = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"]
-    /// Grants RDS makes so that the restored cluster keeps using the key (with `kms:GrantIsForAWSResource`).
+    /// (both the shared snapshot's key and the key it is re-encrypted under). `kms:CreateGrant` is not
+    /// here: RDS's grants are for AWS resources, so the conditional grant statement covers them, and an
+    /// unconditional one would let the account hand out grants of its own.
+    public static let keyUse = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+    /// Grants RDS makes so that the copy or restored cluster keeps using the key (with `kms:GrantIsForAWSResource`).
     public static let keyGrants = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
     /// The identity acting in a target account also retires RDS's grants when clusters go.
     public static let retireGrant = "kms:RetireGrant"

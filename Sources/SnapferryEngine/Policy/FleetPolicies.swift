@@ -166,6 +166,7 @@ public enum FleetPolicies {
         }
         if !targets.isEmpty {
             out.append(statement("SnapferryRefreshRead", actions: PolicyActions.targetRead, resources: ["*"]))
+            out.append(statement("SnapferryDoctorRead", actions: PolicyActions.doctorRead, resources: ["*"]))
             var actions = PolicyActions.targetWrite
             var resources: [String] = []
             for t in targets {

@@ -27,6 +27,9 @@ public enum PolicyActions {
     /// Refresh's changes: restore, instances, rename, retire (with a final snapshot when asked), tags.
     public static let targetWrite = ["rds:AddTagsToResource", "rds:CreateDBInstance", "rds:DeleteDBCluster", "rds:DeleteDBInstance",
                                      "rds:ModifyDBCluster", "rds:ModifyDBInstance", "rds:RestoreDBClusterFromSnapshot"]
+    /// `doctor`'s reads in a target account: that the networks and parameter groups a target names exist.
+    public static let doctorRead = ["ec2:DescribeSecurityGroups", "rds:DescribeDBClusterParameterGroups", "rds:DescribeDBParameterGroups",
+                                    "rds:DescribeDBSubnetGroups"]
     /// `master_password: managed`: RDS creates the secret in Secrets Manager as the caller.
     public static let managedSecret = ["secretsmanager:CreateSecret", "secretsmanager:TagResource"]
 }

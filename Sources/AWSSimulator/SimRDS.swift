@@ -110,6 +110,31 @@ public struct SimRDS: RDSAPI {
         return quotas
     }
 
+    /// DescribeDBSubnetGroups, every page.
+    public func describeDBSubnetGroups(name: String?) async throws -> [DBSubnetGroup] {
+        try await Paginator { marker in
+            let request = SimRequest.describeDBSubnetGroups(name: name, maxRecords: nil, marker: marker)
+            guard case .subnetGroupPage(let page) = try await call(request) else { throw unexpected(request) }
+            return page
+        }.collect()
+    }
+    /// DescribeDBClusterParameterGroups, every page.
+    public func describeDBClusterParameterGroups(name: String?) async throws -> [DBClusterParameterGroup] {
+        try await Paginator { marker in
+            let request = SimRequest.describeDBClusterParameterGroups(name: name, maxRecords: nil, marker: marker)
+            guard case .clusterParameterGroupPage(let page) = try await call(request) else { throw unexpected(request) }
+            return page
+        }.collect()
+    }
+    /// DescribeDBParameterGroups, every page.
+    public func describeDBParameterGroups(name: String?) async throws -> [DBParameterGroup] {
+        try await Paginator { marker in
+            let request = SimRequest.describeDBParameterGroups(name: name, maxRecords: nil, marker: marker)
+            guard case .parameterGroupPage(let page) = try await call(request) else { throw unexpected(request) }
+            return page
+        }.collect()
+    }
+
     private func snapshot(_ request: SimRequest) async throws -> DBClusterSnapshot {
         guard case .snapshot(let value) = try await call(request) else { throw unexpected(request) }
         return value

@@ -151,9 +151,9 @@ struct RegionState: Sendable {
     var snapshots: [String: SnapshotRecord] = [:]
     var subnetGroups: Set<String> = []
     var securityGroups: Set<String> = []
-    /// Lower-cased names from the scenario; `default.*` groups exist without being listed.
-    var clusterParameterGroups: Set<String> = []
-    var parameterGroups: Set<String> = []
+    /// Lower-cased names from the scenario → family; `default.*` groups exist without being listed.
+    var clusterParameterGroups: [String: String] = [:]
+    var parameterGroups: [String: String] = [:]
     var quotas = SimScenario.Quotas()
 
     var manualSnapshotCount: Int { snapshots.values.count { $0.type == "manual" } }

@@ -41,6 +41,10 @@ public enum SimRequest: Sendable, Hashable {
     case removeTagsFromResource(arn: String, keys: [String])
     /// rds DescribeDBSubnetGroups (nil name: all of them).
     case describeDBSubnetGroups(name: String?, maxRecords: Int?, marker: String?)
+    /// rds DescribeDBClusterParameterGroups (nil name: all of them).
+    case describeDBClusterParameterGroups(name: String?, maxRecords: Int?, marker: String?)
+    /// rds DescribeDBParameterGroups (nil name: all of them).
+    case describeDBParameterGroups(name: String?, maxRecords: Int?, marker: String?)
     /// rds DescribeAccountAttributes.
     case describeAccountAttributes
     /// sts AssumeRole.
@@ -84,6 +88,8 @@ public enum SimRequest: Sendable, Hashable {
         case .listTagsForResource: return "ListTagsForResource"
         case .removeTagsFromResource: return "RemoveTagsFromResource"
         case .describeDBSubnetGroups: return "DescribeDBSubnetGroups"
+        case .describeDBClusterParameterGroups: return "DescribeDBClusterParameterGroups"
+        case .describeDBParameterGroups: return "DescribeDBParameterGroups"
         case .describeAccountAttributes: return "DescribeAccountAttributes"
         case .assumeRole: return "AssumeRole"
         case .getCallerIdentity: return "GetCallerIdentity"
@@ -141,7 +147,11 @@ public enum SimResponse: Sendable {
     /// CreateDBInstance, DeleteDBInstance.
     case instance(DBInstance)
     /// DescribeDBSubnetGroups.
-    case subnetGroupPage(Page<SimDBSubnetGroup>)
+    case subnetGroupPage(Page<DBSubnetGroup>)
+    /// DescribeDBClusterParameterGroups.
+    case clusterParameterGroupPage(Page<DBClusterParameterGroup>)
+    /// DescribeDBParameterGroups.
+    case parameterGroupPage(Page<DBParameterGroup>)
     /// (Describe|Modify)DBClusterSnapshotAttributes: the snapshot identifier and its attributes.
     case attributes(snapshotIdentifier: String, [ClusterSnapshotAttribute])
     /// ListTagsForResource.

@@ -102,6 +102,11 @@ enum SimRequestDecoder {
             return .removeTagsFromResource(arn: try required("ResourceName"), keys: list("TagKeys.member"))
         case ("rds", "DescribeDBSubnetGroups"):
             return .describeDBSubnetGroups(name: p["DBSubnetGroupName"], maxRecords: try int("MaxRecords"), marker: p["Marker"])
+        case ("rds", "DescribeDBClusterParameterGroups"):
+            return .describeDBClusterParameterGroups(name: p["DBClusterParameterGroupName"], maxRecords: try int("MaxRecords"),
+                                                     marker: p["Marker"])
+        case ("rds", "DescribeDBParameterGroups"):
+            return .describeDBParameterGroups(name: p["DBParameterGroupName"], maxRecords: try int("MaxRecords"), marker: p["Marker"])
         case ("rds", "DescribeAccountAttributes"):
             return .describeAccountAttributes
         case ("sts", "AssumeRole"):

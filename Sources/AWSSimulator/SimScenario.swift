@@ -173,8 +173,12 @@ public struct SimScenario: Sendable, Hashable, Codable {
         public var region: String
         /// Name (compared case-insensitively, as RDS does).
         public var name: String
+        /// `DBParameterGroupFamily` the Describe calls report (default `aurora-postgresql16`).
+        public var family: String?
         /// Creates a parameter group.
-        public init(account: String, region: String, name: String) { self.account = account; self.region = region; self.name = name }
+        public init(account: String, region: String, name: String, family: String? = nil) {
+            self.account = account; self.region = region; self.name = name; self.family = family
+        }
     }
 
     /// A VPC security group.

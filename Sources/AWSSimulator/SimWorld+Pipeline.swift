@@ -110,6 +110,11 @@ extension SimWorld {
         case .removeTagsFromResource(let arn, let keys): try removeTags(arn: arn, keys: keys, context); return .empty
         case .describeDBSubnetGroups(let name, let maxRecords, let marker):
             return .subnetGroupPage(try describeSubnetGroups(name: name, maxRecords: maxRecords, marker: marker, context))
+        case .describeDBClusterParameterGroups(let name, let maxRecords, let marker):
+            return .clusterParameterGroupPage(try describeClusterParameterGroups(name: name, maxRecords: maxRecords,
+                                                                                 marker: marker, context))
+        case .describeDBParameterGroups(let name, let maxRecords, let marker):
+            return .parameterGroupPage(try describeParameterGroups(name: name, maxRecords: maxRecords, marker: marker, context))
         case .describeAccountAttributes: return .accountQuotas(accountQuotas(context))
         case .assumeRole(let arn, let session, let externalId, let duration):
             let (credentials, roleId) = try assumeRole(arn: arn, session: session, externalId: externalId,

@@ -45,10 +45,12 @@ extension SimWorld {
             regions[SimScope(account: group.account, region: group.region)]?.subnetGroups.insert(group.name.lowercased())
         }
         for group in scenario.dbClusterParameterGroups {
-            regions[SimScope(account: group.account, region: group.region)]?.clusterParameterGroups.insert(group.name.lowercased())
+            regions[SimScope(account: group.account, region: group.region)]?
+                .clusterParameterGroups[group.name.lowercased()] = group.family ?? Self.scenarioDefaultFamily
         }
         for group in scenario.dbParameterGroups {
-            regions[SimScope(account: group.account, region: group.region)]?.parameterGroups.insert(group.name.lowercased())
+            regions[SimScope(account: group.account, region: group.region)]?
+                .parameterGroups[group.name.lowercased()] = group.family ?? Self.scenarioDefaultFamily
         }
         for group in scenario.securityGroups {
             regions[SimScope(account: group.account, region: group.region)]?.securityGroups.insert(group.id)

@@ -29,6 +29,26 @@ enum QueryResultWriter {
                 w.leaf("Marker", page.marker)
                 w.list("DBSubnetGroups", member: "DBSubnetGroup", page.items, subnetGroup)
             }
+        case .clusterParameterGroupPage(let page):
+            return { w in
+                w.leaf("Marker", page.marker)
+                w.list("DBClusterParameterGroups", member: "DBClusterParameterGroup", page.items) { g, group in
+                    g.leaf("DBClusterParameterGroupName", group.name)
+                    g.leaf("DBParameterGroupFamily", group.family)
+                    g.leaf("Description", group.description)
+                    g.leaf("DBClusterParameterGroupArn", group.arn)
+                }
+            }
+        case .parameterGroupPage(let page):
+            return { w in
+                w.leaf("Marker", page.marker)
+                w.list("DBParameterGroups", member: "DBParameterGroup", page.items) { g, group in
+                    g.leaf("DBParameterGroupName", group.name)
+                    g.leaf("DBParameterGroupFamily", group.family)
+                    g.leaf("Description", group.description)
+                    g.leaf("DBParameterGroupArn", group.arn)
+                }
+            }
         case .cluster(let value): return { w in w.element("DBCluster") { cluster(&$0, value) } }
         case .snapshot(let value): return { w in w.element("DBClusterSnapshot") { snapshot(&$0, value) } }
         case .instance(let value): return { w in w.element("DBInstance") { instance(&$0, value) } }
@@ -107,14 +127,14 @@ enum QueryResultWriter {
         writeTags(&w, s.tags)
     }
 
-    static func subnetGroup(_ w: inout XMLWriter, _ g: SimDBSubnetGroup) {
+    static func subnetGroup(_ w: inout XMLWriter, _ g: DBSubnetGroup) {
         w.leaf("DBSubnetGroupName", g.name)
         w.leaf("DBSubnetGroupDescription", g.description)
         w.leaf("VpcId", g.vpcId)
         w.leaf("SubnetGroupStatus", g.status)
         w.list("Subnets", member: "Subnet", g.subnets) { s, subnet in
-            s.leaf("SubnetIdentifier", subnet.id)
-            s.element("SubnetAvailabilityZone") { $0.leaf("Name", subnet.availabilityZone) }
+            s.leaf("SubnetIdentifier", subnet.identifier)
+            if let zone = subnet.availabilityZone { s.element("SubnetAvailabilityZone") { $0.leaf("Name", zone) } }
             s.leaf("SubnetStatus", subnet.status)
         }
         w.leaf("DBSubnetGroupArn", g.arn)

@@ -13,7 +13,7 @@ struct SimSubnetGroupAndTagTests {
     }
 
     static func subnetGroups(_ world: SimWorld, _ account: String, name: String? = nil,
-                             maxRecords: Int? = nil, marker: String? = nil) async throws -> Page<SimDBSubnetGroup> {
+                             maxRecords: Int? = nil, marker: String? = nil) async throws -> Page<DBSubnetGroup> {
         let result = await world.execute(.describeDBSubnetGroups(name: name, maxRecords: maxRecords, marker: marker),
                                          caller: .account(account), region: SimFixture.region)
         guard case .subnetGroupPage(let page) = try result.get(service: "rds", operation: "DescribeDBSubnetGroups") else {
@@ -31,7 +31,7 @@ struct SimSubnetGroupAndTagTests {
         #expect(group.arn == "arn:aws:rds:eu-west-1:222222222222:subgrp:dev-db")
         #expect(group.status == "Complete")
         #expect(group.subnets.map(\.availabilityZone) == ["eu-west-1a", "eu-west-1b"])
-        #expect(Set(group.subnets.map(\.id)).count == 2)
+        #expect(Set(group.subnetIds).count == 2)
         let other = try await Self.subnetGroups(world, SimFixture.dev, name: "app-db").items.first
         #expect(other?.vpcId == group.vpcId)
         #expect(group.vpcId.hasPrefix("vpc-") && group.vpcId.count == 21)

@@ -90,4 +90,11 @@ struct RecordingRDS: RDSAPI {
     func addTagsToResource(arn: String, tags: [Tag]) async throws { try await base.addTagsToResource(arn: arn, tags: tags) }
     func listTagsForResource(arn: String) async throws -> [Tag] { try await base.listTagsForResource(arn: arn) }
     func describeAccountAttributes() async throws -> [AccountQuota] { try await base.describeAccountAttributes() }
+    func describeDBSubnetGroups(name: String?) async throws -> [DBSubnetGroup] { try await base.describeDBSubnetGroups(name: name) }
+    func describeDBClusterParameterGroups(name: String?) async throws -> [DBClusterParameterGroup] {
+        try await base.describeDBClusterParameterGroups(name: name)
+    }
+    func describeDBParameterGroups(name: String?) async throws -> [DBParameterGroup] {
+        try await base.describeDBParameterGroups(name: name)
+    }
 }

@@ -32,6 +32,8 @@ legitimately differ; test_sim_boto3.py covers them against the simulator alone:
 - the `default` DB subnet group (moto describes only the groups created; the simulator only the scenario's,
   though a restore may name `default`).
 - the HTTP status of errors, apart from the codes: only the code string is compared.
+
+test_contract_moto_sim_groups.py runs the parameter group describes on the same backends.
 """
 
 import json
@@ -50,6 +52,7 @@ ROLE = f"arn:aws:iam::{SECOND}:role/snapferry-restore"
 CLUSTER = "orders-prod"
 SUBNET_GROUP = "orders-net"
 CLUSTER_PARAMETER_GROUP = "orders-cpg16"
+INSTANCE_PARAMETER_GROUP = "orders-pg16"
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 SETTLE_SECONDS = 6 * 3600
 ALLOW_ALL = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
@@ -121,6 +124,8 @@ def sim_scenario(source_key, second_key, cmk_arn):
         "roles": [{"arn": ROLE, "max_session_seconds": 3600, "trust_policy": trust_policy()}],
         "db_subnet_groups": [{"account": SOURCE, "region": REGION, "name": SUBNET_GROUP}],
         "db_cluster_parameter_groups": [{"account": SOURCE, "region": REGION, "name": CLUSTER_PARAMETER_GROUP}],
+        "db_parameter_groups": [{"account": SOURCE, "region": REGION, "name": INSTANCE_PARAMETER_GROUP,
+                                 "family": "aurora-postgresql16"}],
         "clusters": [{"account": SOURCE, "region": REGION, "id": CLUSTER, "engine": "aurora-postgresql",
                       "engine_version": "16.4", "kms_key": cmk_arn, "size_gb": 10, "instances": 1}],
         "durations": {"snapshot_seconds_per_gb": 3, "copy_seconds_per_gb": 6},
@@ -151,6 +156,8 @@ def seed_moto(url):
     rds.create_db_subnet_group(DBSubnetGroupName=SUBNET_GROUP, DBSubnetGroupDescription="orders", SubnetIds=subnets)
     rds.create_db_cluster_parameter_group(DBClusterParameterGroupName=CLUSTER_PARAMETER_GROUP,
                                           DBParameterGroupFamily="aurora-postgresql16", Description="orders")
+    rds.create_db_parameter_group(DBParameterGroupName=INSTANCE_PARAMETER_GROUP, DBParameterGroupFamily="aurora-postgresql16",
+                                  Description="orders instances")
     rds.create_db_cluster(
         DBClusterIdentifier=CLUSTER, Engine="aurora-postgresql", EngineVersion="16.4", MasterUsername="orders",
         MasterUserPassword="not-a-real-password", StorageEncrypted=True, KmsKeyId=cmk_arn)

@@ -71,6 +71,10 @@ def scenario(throttle=None):
              "created": "2026-11-20T02:00:00Z"},
         ],
         "db_subnet_groups": [{"account": PROD, "region": REGION, "name": "orders-net"}],
+        "db_cluster_parameter_groups": [{"account": PROD, "region": REGION, "name": "Orders-CPG16"}] + [
+            {"account": DEV, "region": REGION, "name": f"team-{n:02d}", "family": "aurora-mysql8.0"} for n in range(25)],
+        "db_parameter_groups": [{"account": PROD, "region": REGION, "name": "orders-instance",
+                                 "family": "aurora-postgresql16"}],
         "durations": {"snapshot_seconds_per_gb": 3, "restore_seconds": [900, 900], "instance_seconds": [600, 600]},
         "throttle": throttle,
     }
@@ -245,6 +249,69 @@ def test_the_default_subnet_group_is_not_described_and_max_records_is_bounded(si
     assert error_code(lambda: rds.describe_db_subnet_groups(DBSubnetGroupName="default")) == "DBSubnetGroupNotFoundFault"
     assert error_code(lambda: rds.describe_db_subnet_groups(MaxRecords=19)) == "InvalidParameterValue"
     assert [g["DBSubnetGroupName"] for g in rds.describe_db_subnet_groups(MaxRecords=20)["DBSubnetGroups"]] == ["orders-net"]
+
+
+def error_of(call):
+    with pytest.raises(ClientError) as caught:
+        call()
+    return caught.value.response["Error"]["Code"], caught.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def test_a_subnet_group_is_described_in_botocores_shape_and_a_missing_one_is_a_404_fault(sim):
+    rds = sim.client("rds")
+    group = rds.describe_db_subnet_groups(DBSubnetGroupName="ORDERS-NET")["DBSubnetGroups"][0]
+    assert set(group) == {"DBSubnetGroupName", "DBSubnetGroupDescription", "VpcId", "SubnetGroupStatus", "Subnets",
+                          "DBSubnetGroupArn"}
+    assert group["DBSubnetGroupArn"] == f"arn:aws:rds:{REGION}:{PROD}:subgrp:orders-net"
+    assert [(s["SubnetAvailabilityZone"]["Name"], s["SubnetStatus"]) for s in group["Subnets"]] == [
+        (f"{REGION}a", "Active"), (f"{REGION}b", "Active")]
+    assert error_of(lambda: rds.describe_db_subnet_groups(DBSubnetGroupName="no-such-net")) == ("DBSubnetGroupNotFoundFault", 404)
+
+
+def test_cluster_parameter_groups_are_the_accounts_own_and_the_defaults_its_clusters_use(sim):
+    rds = sim.client("rds")
+    groups = rds.describe_db_cluster_parameter_groups()["DBClusterParameterGroups"]
+    assert [(g["DBClusterParameterGroupName"], g["DBParameterGroupFamily"]) for g in groups] == [
+        ("default.aurora-postgresql16", "aurora-postgresql16"), ("orders-cpg16", "aurora-postgresql16")]
+    assert set(groups[0]) == {"DBClusterParameterGroupName", "DBParameterGroupFamily", "Description",
+                              "DBClusterParameterGroupArn"}
+    assert groups[0]["Description"] == "Default cluster parameter group for aurora-postgresql16"
+    assert groups[1]["DBClusterParameterGroupArn"] == f"arn:aws:rds:{REGION}:{PROD}:cluster-pg:orders-cpg16"
+    by_name = rds.describe_db_cluster_parameter_groups(DBClusterParameterGroupName="ORDERS-cpg16")
+    assert by_name["DBClusterParameterGroups"] == [groups[1]]
+    default = rds.describe_db_cluster_parameter_groups(DBClusterParameterGroupName="default.aurora-mysql8.0")
+    assert default["DBClusterParameterGroups"][0]["DBParameterGroupFamily"] == "aurora-mysql8.0"
+    # botocore's model gives this operation DBParameterGroupNotFound, not DBClusterParameterGroupNotFound.
+    assert error_of(lambda: rds.describe_db_cluster_parameter_groups(
+        DBClusterParameterGroupName="no-such-group")) == ("DBParameterGroupNotFound", 404)
+    assert error_code(lambda: rds.describe_db_cluster_parameter_groups(MaxRecords=101)) == "InvalidParameterValue"
+
+
+def test_the_paginator_walks_25_cluster_parameter_groups_20_at_a_time(sim):
+    paginator = sim.client("rds", key=DEV_KEY).get_paginator("describe_db_cluster_parameter_groups")
+    pages = list(paginator.paginate(PaginationConfig={"PageSize": 20}))
+    assert [len(p["DBClusterParameterGroups"]) for p in pages] == [20, 5]
+    names = [g["DBClusterParameterGroupName"] for p in pages for g in p["DBClusterParameterGroups"]]
+    assert names == [f"team-{n:02d}" for n in range(25)]
+    assert {g["DBParameterGroupFamily"] for p in pages for g in p["DBClusterParameterGroups"]} == {"aurora-mysql8.0"}
+
+
+def test_db_parameter_groups_are_the_accounts_own_and_the_defaults_its_instances_use(sim):
+    rds = sim.client("rds")
+    groups = rds.describe_db_parameter_groups()["DBParameterGroups"]
+    assert groups == [
+        {"DBParameterGroupName": "default.aurora-postgresql16", "DBParameterGroupFamily": "aurora-postgresql16",
+         "Description": "Default parameter group for aurora-postgresql16",
+         "DBParameterGroupArn": f"arn:aws:rds:{REGION}:{PROD}:pg:default.aurora-postgresql16"},
+        {"DBParameterGroupName": "orders-instance", "DBParameterGroupFamily": "aurora-postgresql16",
+         "Description": "DB parameter group orders-instance",
+         "DBParameterGroupArn": f"arn:aws:rds:{REGION}:{PROD}:pg:orders-instance"}]
+    assert rds.describe_db_parameter_groups(DBParameterGroupName="Orders-Instance")["DBParameterGroups"] == [groups[1]]
+    assert error_of(lambda: rds.describe_db_parameter_groups(DBParameterGroupName="no-such-group")) == (
+        "DBParameterGroupNotFound", 404)
+    dev = sim.client("rds", key=DEV_KEY)
+    assert dev.describe_db_parameter_groups()["DBParameterGroups"] == []
+    assert error_code(lambda: dev.describe_db_parameter_groups(DBParameterGroupName="orders-instance")) == "DBParameterGroupNotFound"
 
 
 def test_removing_tags_from_a_missing_cluster_is_refused(sim):

@@ -31,12 +31,26 @@ extension AWSError {
         case "SnapshotQuotaExceeded", "SnapshotQuotaExceededFault":
             return "the account's manual cluster snapshot quota (100 by default) or the 5 in-flight copies per region "
                 + "are used up: tighten retention, delete unneeded manual snapshots, or request a quota increase."
+        case "DBSubnetGroupNotFoundFault":
+            return "no DB subnet group of that name in this account and region: fix the target's `subnet_group` in the "
+                + "fleet file (subnet groups are per account and region)."
+        case "DBClusterParameterGroupNotFound", "DBClusterParameterGroupNotFoundFault":
+            return parameterGroupHint("parameter_group", "DB cluster parameter group")
+        case "DBParameterGroupNotFound", "DBParameterGroupNotFoundFault":
+            // DescribeDBClusterParameterGroups answers a missing cluster group with this code too.
+            return operation.contains("DBCluster") ? parameterGroupHint("parameter_group", "DB cluster parameter group")
+                : parameterGroupHint("instance_parameter_group", "DB parameter group")
         case "ValidationError" where message.contains("DurationSeconds"):
             return "session_seconds exceeds the role's MaxSessionDuration: lower session_seconds in the fleet file or "
                 + "raise the role's maximum session duration."
         default:
             return nil
         }
+    }
+
+    private func parameterGroupHint(_ field: String, _ kind: String) -> String {
+        "no \(kind) of that name in this account and region: fix the target's `\(field)` in the fleet file, or leave it "
+            + "out for the engine's default.* group (parameter groups are per account and region)."
     }
 
     private var accessDeniedHint: String {

@@ -39,6 +39,15 @@ public protocol RDSAPI: Sendable {
     func listTagsForResource(arn: String) async throws -> [Tag]
     /// DescribeAccountAttributes: the account's RDS quotas.
     func describeAccountAttributes() async throws -> [AccountQuota]
+    /// DescribeDBSubnetGroups, every page: the named group (`DBSubnetGroupNotFoundFault` when it
+    /// does not exist) or, for nil, every group of the account and region.
+    func describeDBSubnetGroups(name: String?) async throws -> [DBSubnetGroup]
+    /// DescribeDBClusterParameterGroups, every page: the named group (`DBParameterGroupNotFound`
+    /// when it does not exist) or, for nil, every group of the account and region.
+    func describeDBClusterParameterGroups(name: String?) async throws -> [DBClusterParameterGroup]
+    /// DescribeDBParameterGroups, every page: the named group (`DBParameterGroupNotFound` when it
+    /// does not exist) or, for nil, every group of the account and region.
+    func describeDBParameterGroups(name: String?) async throws -> [DBParameterGroup]
 }
 
 extension RDSAPI {

@@ -17,6 +17,18 @@ public struct RDSClient: RDSAPI {
         p.set("Marker", marker)
     }
 
+    /// Every page of a Describe whose inputs are an optional name and the Marker, collected.
+    private func allPages<Item: Sendable>(_ action: String, nameParameter: String, _ name: String?, list: String,
+                                          _ decode: @escaping @Sendable (XMLNode) throws -> Item) async throws -> [Item] {
+        try await Paginator { marker in
+            var p = QueryParameters()
+            p.set(nameParameter, name)
+            p.set("Marker", marker)
+            let result = try await self.call(action, p)
+            return Page(items: try result.list(list).map(decode), marker: result.string("Marker"))
+        }.collect()
+    }
+
     /// DescribeDBClusters.
     public func describeDBClusters(_ input: DescribeDBClustersInput) async throws -> Page<DBCluster> {
         var p = QueryParameters()
@@ -178,6 +190,24 @@ public struct RDSClient: RDSAPI {
         var p = QueryParameters()
         p.set("ResourceName", arn)
         return RDSDecode.tags(try await call("ListTagsForResource", p))
+    }
+
+    /// DescribeDBSubnetGroups, every page.
+    public func describeDBSubnetGroups(name: String?) async throws -> [DBSubnetGroup] {
+        try await allPages("DescribeDBSubnetGroups", nameParameter: "DBSubnetGroupName", name, list: "DBSubnetGroups",
+                           RDSDecode.subnetGroup)
+    }
+
+    /// DescribeDBClusterParameterGroups, every page.
+    public func describeDBClusterParameterGroups(name: String?) async throws -> [DBClusterParameterGroup] {
+        try await allPages("DescribeDBClusterParameterGroups", nameParameter: "DBClusterParameterGroupName", name,
+                           list: "DBClusterParameterGroups", RDSDecode.clusterParameterGroup)
+    }
+
+    /// DescribeDBParameterGroups, every page.
+    public func describeDBParameterGroups(name: String?) async throws -> [DBParameterGroup] {
+        try await allPages("DescribeDBParameterGroups", nameParameter: "DBParameterGroupName", name,
+                           list: "DBParameterGroups", RDSDecode.parameterGroup)
     }
 
     /// DescribeAccountAttributes.

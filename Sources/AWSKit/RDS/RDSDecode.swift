@@ -97,6 +97,31 @@ enum RDSDecode {
             parameterGroup: n.list("DBParameterGroups").first?.string("DBParameterGroupName"))
     }
 
+    static func subnetGroup(_ n: XMLNode) throws -> DBSubnetGroup {
+        DBSubnetGroup(
+            name: try text(n, "DBSubnetGroupName"),
+            description: n.string("DBSubnetGroupDescription") ?? "",
+            vpcId: n.string("VpcId") ?? "",
+            status: n.string("SubnetGroupStatus") ?? "",
+            subnets: n.list("Subnets").compactMap { s in
+                s.string("SubnetIdentifier").map {
+                    DBSubnetGroup.Subnet(identifier: $0, availabilityZone: s.child("SubnetAvailabilityZone")?.string("Name"),
+                                         status: s.string("SubnetStatus") ?? "")
+                }
+            },
+            arn: n.string("DBSubnetGroupArn") ?? "")
+    }
+
+    static func clusterParameterGroup(_ n: XMLNode) throws -> DBClusterParameterGroup {
+        DBClusterParameterGroup(name: try text(n, "DBClusterParameterGroupName"), family: n.string("DBParameterGroupFamily") ?? "",
+                                description: n.string("Description") ?? "", arn: n.string("DBClusterParameterGroupArn") ?? "")
+    }
+
+    static func parameterGroup(_ n: XMLNode) throws -> DBParameterGroup {
+        DBParameterGroup(name: try text(n, "DBParameterGroupName"), family: n.string("DBParameterGroupFamily") ?? "",
+                         description: n.string("Description") ?? "", arn: n.string("DBParameterGroupArn") ?? "")
+    }
+
     static func attributes(_ n: XMLNode?) -> [ClusterSnapshotAttribute] {
         guard let n else { return [] }
         return n.list("DBClusterSnapshotAttributes").map {

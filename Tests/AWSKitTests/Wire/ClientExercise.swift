@@ -15,6 +15,7 @@ enum ClientExercise {
         "rds:DescribeDBClusterSnapshotAttributes", "rds:RestoreDBClusterFromSnapshot", "rds:CreateDBInstance",
         "rds:DescribeDBInstances", "rds:DeleteDBInstance", "rds:ModifyDBCluster", "rds:ModifyDBInstance", "rds:DeleteDBCluster",
         "rds:AddTagsToResource", "rds:ListTagsForResource", "rds:DescribeAccountAttributes",
+        "rds:DescribeDBSubnetGroups", "rds:DescribeDBClusterParameterGroups", "rds:DescribeDBParameterGroups",
         "sts:AssumeRole", "sts:GetCallerIdentity",
         "kms:DescribeKey", "kms:GetKeyPolicy", "kms:ListAliases",
     ]
@@ -71,6 +72,9 @@ enum ClientExercise {
         await recorded { try await rds.addTagsToResource(arn: arn, tags: tags) }
         await recorded { _ = try await rds.listTagsForResource(arn: arn) }
         await recorded { _ = try await rds.describeAccountAttributes() }
+        await recorded { _ = try await rds.describeDBSubnetGroups(name: "subnets") }
+        await recorded { _ = try await rds.describeDBClusterParameterGroups(name: "cpg") }
+        await recorded { _ = try await rds.describeDBParameterGroups(name: "pg") }
     }
 
     private static func callSTSAndKMS(sts: STSClient, kms: KMSClient) async {

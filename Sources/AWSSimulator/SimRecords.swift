@@ -118,6 +118,8 @@ struct RoleRecord: Sendable {
     var name: String
     var trustPolicy: SimJSON
     var maxSessionSeconds: Int
+    /// Nil: allow-all (no `policies` in the scenario).
+    var policies: [SimJSON]?
 }
 
 /// Who is calling: a static key's user, an assumed-role session, or an account root.

@@ -35,6 +35,7 @@ extension SimScenario {
                 continue
             }
             checkAccount(arn.account, "kms_keys[\(i)].arn")
+            if let policy = key.policy { errors += IAMPolicyValidation.problems(policy, path: "kms_keys[\(i)].policy", kind: .resource) }
             checkRegion(arn.region, "kms_keys[\(i)].arn")
             for (a, alias) in key.aliases.enumerated() {
                 guard alias.hasPrefix("alias/"), !alias.hasPrefix("alias/aws/") else {
@@ -55,6 +56,10 @@ extension SimScenario {
             checkAccount(arn.account, "roles[\(i)].arn")
             if let max = role.maxSessionSeconds, !(900...43200).contains(max) {
                 errors.append(fail("roles[\(i)].max_session_seconds", "must be between 900 and 43200, got \(max)"))
+            }
+            errors += IAMPolicyValidation.problems(role.trustPolicy, path: "roles[\(i)].trust_policy", kind: .resource)
+            for (p, policy) in (role.policies ?? []).enumerated() {
+                errors += IAMPolicyValidation.problems(policy, path: "roles[\(i)].policies[\(p)]", kind: .identity)
             }
         }
         for (i, group) in dbSubnetGroups.enumerated() {

@@ -146,11 +146,17 @@ public struct SimScenario: Sendable, Hashable, Codable {
         public var trustPolicy: SimJSON
         /// MaxSessionDuration (default 3600).
         public var maxSessionSeconds: Int?
+        /// Permission (identity) policies of the role. Nil (not given) is an allow-all identity
+        /// policy, as if AdministratorAccess were attached; an empty list allows nothing.
+        public var policies: [SimJSON]?
         /// Creates a role.
-        public init(arn: String, trustPolicy: SimJSON, maxSessionSeconds: Int? = nil) {
+        public init(arn: String, trustPolicy: SimJSON, maxSessionSeconds: Int? = nil, policies: [SimJSON]? = nil) {
             self.arn = arn; self.trustPolicy = trustPolicy; self.maxSessionSeconds = maxSessionSeconds
+            self.policies = policies
         }
-        enum CodingKeys: String, CodingKey { case arn, trustPolicy = "trust_policy", maxSessionSeconds = "max_session_seconds" }
+        enum CodingKeys: String, CodingKey {
+            case arn, trustPolicy = "trust_policy", maxSessionSeconds = "max_session_seconds", policies
+        }
     }
 
     /// A DB subnet group.

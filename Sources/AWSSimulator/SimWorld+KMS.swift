@@ -2,15 +2,6 @@ import AWSKit
 import Foundation
 
 extension SimWorld {
-    /// Whether `principal` may use the key for `actions` (key policy only; an
-    /// AWS-managed key serves its own account only, through the service).
-    func canUse(keyArn: String, principal: SimPrincipal, actions: [String]) -> Bool {
-        guard let key = keys[keyArn], key.enabled else { return false }
-        if key.awsManaged { return principal.account == key.scope.account }
-        let subject = KeyPolicy.Subject(account: principal.account, arn: principal.arn, roleArn: principal.roleArn)
-        return KeyPolicy.allowsAll(key.policy, actions: actions, subject: subject)
-    }
-
     /// Finds a key named by id, ARN, alias name or alias ARN, as KMS does:
     /// bare ids and alias names resolve in the caller's account and region.
     private func lookupKey(_ reference: String, _ context: SimContext) throws(SimDenial) -> KeyRecord {
@@ -28,18 +19,18 @@ extension SimWorld {
         return key
     }
 
-    private func requireAccess(_ key: KeyRecord, action: String, _ context: SimContext, resourceBased: Bool) throws(SimDenial) {
-        guard !canUse(keyArn: key.arn, principal: context.principal, actions: [action]) else { return }
-        let suffix = resourceBased ? " because no resource-based policy allows the \(action) action" : ""
+    private func requireAccess(_ key: KeyRecord, action: String, _ context: SimContext) throws(SimDenial) {
+        guard let refusal = directKeyRefusal(key, action: action, principal: context.principal) else { return }
         throw SimDenial("AccessDeniedException",
-                        "User: \(context.principal.arn) is not authorized to perform: \(action) on resource: \(key.arn)\(suffix)")
+                        "User: \(context.principal.arn) is not authorized to perform: \(action) on resource: \(key.arn) "
+                        + refusal.because)
     }
 
     /// DescribeKey (AWS-ERRORS 12a).
     func describeKey(_ reference: String, _ context: SimContext) throws(SimDenial) -> KeyMetadata {
         let key = try lookupKey(reference, context)
         if key.scope.account != context.scope.account || !key.awsManaged {
-            try requireAccess(key, action: "kms:DescribeKey", context, resourceBased: true)
+            try requireAccess(key, action: "kms:DescribeKey", context)
         }
         return KeyMetadata(keyId: key.keyId, arn: key.arn, keyManager: key.awsManaged ? "AWS" : "CUSTOMER",
                            keyState: key.enabled ? "Enabled" : "Disabled", enabled: key.enabled, description: key.description)
@@ -53,7 +44,7 @@ extension SimWorld {
             throw SimDenial("AccessDeniedException",
                             "User: \(context.principal.arn) is not authorized to perform: kms:GetKeyPolicy on resource: \(key.arn)")
         }
-        if !key.awsManaged { try requireAccess(key, action: "kms:GetKeyPolicy", context, resourceBased: false) }
+        if !key.awsManaged { try requireAccess(key, action: "kms:GetKeyPolicy", context) }
         return key.policy.jsonText
     }
 

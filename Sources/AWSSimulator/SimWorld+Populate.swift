@@ -39,7 +39,7 @@ extension SimWorld {
             guard let arn = SimARN(role.arn) else { continue }
             let name = String(arn.resource.split(separator: "/").last ?? "")
             roles[role.arn] = RoleRecord(arn: role.arn, account: arn.account, name: name, trustPolicy: role.trustPolicy,
-                                         maxSessionSeconds: role.maxSessionSeconds ?? 3600)
+                                         maxSessionSeconds: role.maxSessionSeconds ?? 3600, policies: role.policies)
         }
         for group in scenario.dbSubnetGroups {
             regions[SimScope(account: group.account, region: group.region)]?.subnetGroups.insert(group.name.lowercased())

@@ -30,11 +30,7 @@ extension SimWorld {
         var parameterGroup: String?
         if let name = input.clusterParameterGroup { parameterGroup = try existingClusterParameterGroup(name, context) }
         var key = snapshot.kmsKeyArn
-        if let sourceKey = snapshot.kmsKeyArn,
-           !canUse(keyArn: sourceKey, principal: context.principal, actions: Self.sourceKeyActions) {
-            throw .keyNotAccessible("The source snapshot KMS key [\(sourceKey)] does not exist, is not enabled or you do not "
-                                    + "have permissions to access it.")
-        }
+        if let sourceKey = snapshot.kmsKeyArn { try requireSourceKey(sourceKey, context) }
         if let requested = input.kmsKeyId { key = try targetKey(requested, context) }
         let until = context.now.addingTimeInterval(durationRandom.draw(scenario.durations.restoreSeconds))
         let window = 3 * 3600

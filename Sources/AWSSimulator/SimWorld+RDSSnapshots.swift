@@ -2,13 +2,6 @@ import AWSKit
 import Foundation
 
 extension SimWorld {
-    /// KMS actions RDS performs on a snapshot's key to copy or restore it in another account.
-    static let sourceKeyActions = ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey"]
-    /// Extra actions on the source key when a copy re-encrypts under another key.
-    static let reEncryptActions = ["kms:ReEncryptFrom", "kms:GenerateDataKey"]
-    /// Actions on a target key named by KmsKeyId.
-    static let targetKeyActions = ["kms:CreateGrant", "kms:DescribeKey", "kms:Encrypt", "kms:ReEncryptTo", "kms:GenerateDataKey"]
-
     /// CreateDBClusterSnapshot.
     func createSnapshot(id rawID: String, cluster clusterRef: String, tags: [Tag], _ context: SimContext) throws(SimDenial) -> DBClusterSnapshot {
         let id = try Self.validIdentifier(rawID, parameter: "DBClusterSnapshotIdentifier")
@@ -38,11 +31,7 @@ extension SimWorld {
         let crossRegion = source.scope.region != context.scope.region
         var key = source.kmsKeyArn
         if let sourceKey = source.kmsKeyArn {
-            let actions = Self.sourceKeyActions + (input.kmsKeyId == nil ? [] : Self.reEncryptActions)
-            guard canUse(keyArn: sourceKey, principal: context.principal, actions: actions) else {
-                throw .keyNotAccessible("The source snapshot KMS key [\(sourceKey)] does not exist, is not enabled or you do "
-                                        + "not have permissions to access it.")
-            }
+            try requireSourceKey(sourceKey, context)
             if input.kmsKeyId == nil && (crossAccount || crossRegion) {
                 throw .invalidParameter("Must specify new KMS key for cross \(crossAccount ? "account" : "region") "
                                         + "encrypted snapshot copy.")
@@ -127,15 +116,23 @@ extension SimWorld {
         return snapshot
     }
 
-    /// Resolves KmsKeyId in the caller's region and checks the caller may use it.
+    /// Resolves KmsKeyId in the caller's region and checks RDS may use it for the caller.
     func targetKey(_ requested: String, _ context: SimContext) throws(SimDenial) -> String {
-        guard let arn = resolveKeyArn(requested, in: context.scope), keys[arn]?.scope.region == context.scope.region,
-              canUse(keyArn: arn, principal: context.principal, actions: Self.targetKeyActions)
-        else {
-            throw .keyNotAccessible("Specified KMS key [\(requested)] does not exist, is not enabled or you do not have "
-                                    + "permissions to access it.")
+        let message = "Specified KMS key [\(requested)] does not exist, is not enabled or you do not have permissions to access it."
+        guard let arn = resolveKeyArn(requested, in: context.scope), keys[arn]?.scope.region == context.scope.region else {
+            throw .keyNotAccessible(message)
+        }
+        if let refusal = rdsKeyUseRefusal(keyArn: arn, principal: context.principal) {
+            throw .keyNotAccessible(message + refusal.detail(caller: context.principal.arn))
         }
         return arn
+    }
+
+    /// Checks RDS may use a snapshot's key for the caller (to copy or restore it).
+    func requireSourceKey(_ keyArn: String, _ context: SimContext) throws(SimDenial) {
+        guard let refusal = rdsKeyUseRefusal(keyArn: keyArn, principal: context.principal) else { return }
+        throw .keyNotAccessible("The source snapshot KMS key [\(keyArn)] does not exist, is not enabled or you do not have "
+                                + "permissions to access it." + refusal.detail(caller: context.principal.arn))
     }
 
     /// Refuses a duplicate id or a full manual-snapshot quota.

@@ -21,7 +21,7 @@ extension SimWorld {
         }
     }
 
-    /// AssumeRole: trust policy (with ExternalId), duration limits, role chaining.
+    /// AssumeRole: trust policy (with ExternalId) and the caller's identity policies, duration limits, role chaining.
     func assumeRole(arn roleArn: String, session: String, externalId: String?, duration: Int?,
                     _ context: SimContext) throws(SimDenial) -> (AssumedRoleCredentials, String) {
         let caller = context.principal
@@ -38,8 +38,10 @@ extension SimWorld {
                             + "satisfy constraint: Member must have value greater than or equal to 900")
         }
         guard let role = roles[roleArn] else { throw denied }
-        let subject = KeyPolicy.Subject(account: caller.account, arn: caller.arn, roleArn: caller.roleArn, externalId: externalId)
-        guard KeyPolicy.allows(role.trustPolicy, action: "sts:AssumeRole", subject: subject) else { throw denied }
+        var request = IAMRequest(caller: iamCaller(caller), action: "sts:AssumeRole", resource: role.arn)
+        if let externalId { request.set("sts:ExternalId", externalId) }
+        if IAMAuthorization.refusal(request, resourcePolicy: role.trustPolicy, resourceAccount: role.account,
+                                    identityPolicies: identityPolicies(caller)) != nil { throw denied }
         if caller.roleArn != nil, seconds > 3600 {
             throw SimDenial("ValidationError",
                             "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")

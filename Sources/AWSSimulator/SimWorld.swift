@@ -9,10 +9,11 @@ import Foundation
 /// scenario, the seed, the calls and the clock.
 ///
 /// What it does NOT model (use the real service or an emulator when in doubt):
-/// - IAM identity policies: a principal may call every RDS/STS/KMS operation;
-///   only key policies and role trust policies are evaluated (no SCPs, no
-///   permission boundaries, no session policies, conditions other than
-///   `sts:ExternalId` ignored, `kms:GrantIsForAWSResource` taken as true).
+/// - IAM beyond KMS key use and AssumeRole: key policies, trust policies and a
+///   role's identity `policies` decide KMS use (direct, and RDS's on the caller's
+///   behalf) and `sts:AssumeRole`; RDS and other STS/KMS operations are not
+///   authorized by IAM. No SCPs, permission boundaries, session policies, groups,
+///   policy variables, or condition operators other than those `IAMCondition` lists.
 /// - KMS grants, encryption, key rotation, key states other than enabled/disabled.
 /// - DB instance snapshots, parameter group contents and families (only that a
 ///   named group exists is checked), option groups, instance class availability

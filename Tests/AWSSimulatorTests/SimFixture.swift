@@ -27,8 +27,11 @@ enum SimFixture {
             .object(["Effect": .string("Allow"), "Principal": .object(["AWS": .string("arn:aws:iam::\(owner):root")]),
                      "Action": .string("kms:*"), "Resource": .string("*")]),
             .object(["Effect": .string("Allow"), "Principal": .object(["AWS": .array([.string("arn:aws:iam::\(target):root")])]),
-                     "Action": .array(["kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                     "Action": .array(["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt*", "kms:GenerateDataKey*",
                                        "kms:CreateGrant"].map(SimJSON.string)),
+                     "Resource": .string("*")]),
+            .object(["Effect": .string("Allow"), "Principal": .object(["AWS": .array([.string("arn:aws:iam::\(target):root")])]),
+                     "Action": .array(["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"].map(SimJSON.string)),
                      "Resource": .string("*"),
                      "Condition": .object(["Bool": .object(["kms:GrantIsForAWSResource": .string("true")])])]),
         ])])

@@ -35,10 +35,14 @@ def owner_only_policy():
 
 def shared_policy():
     policy = owner_only_policy()
-    policy["Statement"].append({
+    policy["Statement"] += [{
         "Effect": "Allow", "Principal": {"AWS": [f"arn:aws:iam::{DEV}:root"]},
-        "Action": ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant"],
-        "Resource": "*"})
+        "Action": ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                   "kms:CreateGrant"],
+        "Resource": "*"}, {
+        "Effect": "Allow", "Principal": {"AWS": [f"arn:aws:iam::{DEV}:root"]},
+        "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], "Resource": "*",
+        "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}}]
     return policy
 
 

@@ -23,9 +23,11 @@ struct KeyUseRefusal: Sendable, Equatable {
 extension SimWorld {
     /// What RDS does with a customer-managed key for its caller, in the key policy and in the
     /// caller's identity policies (evaluated with `kms:ViaService` and `kms:CallerAccount`).
+    /// `kms:CreateGrant` is among the grant actions: every grant RDS makes is for an AWS resource, so AWS
+    /// evaluates it with `kms:GrantIsForAWSResource` true.
     static let rdsKeyUseActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
-                                   "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant"]
-    /// The grants RDS makes for the resource (evaluated with `kms:GrantIsForAWSResource` true as well).
+                                   "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    /// The grants RDS makes for the resource (evaluated with `kms:GrantIsForAWSResource` true).
     static let rdsGrantActions = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
     /// Needed from the caller's identity policies (retiring the grants RDS made); the key policy need not allow it.
     static let rdsIdentityOnlyActions = ["kms:RetireGrant"]

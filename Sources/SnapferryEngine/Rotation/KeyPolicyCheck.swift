@@ -1,8 +1,7 @@
 import Foundation
 
 /// Whether a customer-managed key's policy lets another account use the key for a
-/// cross-account copy or restore: RDS in that account must be able to decrypt, describe,
-/// and create a grant. Sharing a snapshot with an account the policy does not name
+/// cross-account copy or restore: every action `PolicyActions` lists for the key. Sharing a snapshot with an account the policy does not name
 /// succeeds, and the restore fails later with `KMSKeyNotAccessibleFault`; this sees it first.
 ///
 /// Evaluation is that of IAM for a resource policy, reduced to what decides here: an explicit
@@ -11,8 +10,8 @@ import Foundation
 /// Conditions are taken as satisfiable (RDS's grants meet `kms:GrantIsForAWSResource` and
 /// `kms:ViaService`); statements with `NotPrincipal` or `NotAction` are not interpreted.
 public enum KeyPolicyCheck {
-    /// What RDS in the sharing account needs on the source key.
-    public static let requiredActions = ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey"]
+    /// What RDS in the sharing account needs on the source key (what `snapferry policy` grants).
+    public static let requiredActions = Array(Set(PolicyActions.keyUse + PolicyActions.keyGrants)).sorted()
 
     /// Accounts among `accounts` the policy does not let use the key; nil when the policy cannot be read as JSON.
     public static func accountsWithoutUse(policy: String, accounts: [String]) -> [String]? {

@@ -4,7 +4,6 @@ that does not exist, a source under aws/rds without `kms_key` — is reported wi
 failures, each with its fix. The fixes are then applied as doctor printed them (the key-policy
 statements are taken from its output verbatim) and doctor passes and `apply` succeeds."""
 
-import contextlib
 import copy
 import json
 import subprocess
@@ -88,7 +87,7 @@ def snapferry(url, *args):
 def test_doctor_names_the_four_mistakes_with_fixes_that_work(tmp_path):
     broken_dir, fixed_dir = tmp_path / "broken", tmp_path / "fixed"
     broken_dir.mkdir(), fixed_dir.mkdir()
-    with contextlib.contextmanager(peers.sim_peer)(BROKEN, broken_dir) as url:
+    with peers.sim_peer(BROKEN, broken_dir) as url:
         fleet = fleet_file(broken_dir, external_id="wrong-id", billing_key=False)
         run = snapferry(url, "doctor", "--config", str(fleet), "--format", "json")
         text = snapferry(url, "doctor", "--config", str(fleet))
@@ -114,7 +113,7 @@ def test_doctor_names_the_four_mistakes_with_fixes_that_work(tmp_path):
     assert {s["Sid"] for s in statements} == {"SnapferryShareAccountsUseKey", "SnapferryShareAccountsAttachGrants"}
     fixed["kms_keys"][0]["policy"]["Statement"] += statements
     fixed["db_subnet_groups"].append({"account": TEST, "region": "eu-west-1", "name": "test-db"})
-    with contextlib.contextmanager(peers.sim_peer)(fixed, fixed_dir) as url:
+    with peers.sim_peer(fixed, fixed_dir, time_scale=3600) as url:
         fleet = fleet_file(fixed_dir, external_id="right-id", billing_key=True)
         run = snapferry(url, "doctor", "--config", str(fleet))
         assert run.returncode == 0, run.stdout + run.stderr

@@ -74,7 +74,8 @@ extension Doctor {
         var checks: [DoctorCheck] = []
         let sources = config.sources.filter { $0.account == account.name && $0.region == region }
         let targets = config.targets.filter { $0.account == account.name && $0.region == region }
-        if let snapshots = find("ManualClusterSnapshots") {
+        let keepsSnapshots = !sources.isEmpty || targets.contains { $0.copyIntoAccount || $0.finalSnapshotOnRetire }
+        if keepsSnapshots, let snapshots = find("ManualClusterSnapshots") {
             // Each kept slot: the snapshot and its shareable copies (20 accounts a copy; one more when re-keyed).
             let perSlot = sources.map { s in 1 + Self.carriers(s) }
             let kept = zip(sources, perSlot).map { Self.keptSlots($0.0.retention) * $0.1 }.reduce(0, +)

@@ -110,27 +110,8 @@ final class EngineRegistry: Sendable {
         let limit = fleet.defaults.limits.maxCopiesPerRegion
         let copies = previousCopies.flatMap { previousLimit == limit ? $0 : nil } ?? CopyBudget(limit: limit)
         state.withLock { $0 = (aws, copies, limit) }
-        var rotation = RotationEngine(config: fleet, aws: aws, store: store, clock: time.clock, wallNow: time.now,
-                                      logger: logger.with(label: "snapferry.rotation"))
-        rotation.pollInitial = fleet.defaults.pollInitial
-        rotation.pollMax = fleet.defaults.pollMax
-        rotation.shared = shared
-        rotation.copies = copies
-        var refresh = RefreshEngine(config: fleet, aws: aws, store: store, clock: time.clock, wallNow: time.now,
-                                    logger: logger.with(label: "snapferry.refresh"))
-        refresh.pollInitial = fleet.defaults.pollInitial
-        refresh.pollMax = fleet.defaults.pollMax
-        refresh.shared = shared
-        refresh.copies = copies
+        let (rotation, refresh) = EnginePair.make(config: fleet, aws: aws, store: store, clock: time.clock, wallNow: time.now,
+                                                  shared: shared, copies: copies, logLevel: logger.logLevel)
         return FleetGeneration(config: fleet, rotation: rotation, refresh: refresh)
-    }
-}
-
-extension Logger {
-    /// A logger of the bootstrapped system under another label, at this one's level.
-    func with(label: String) -> Logger {
-        var copy = Logger(label: label)
-        copy.logLevel = logLevel
-        return copy
     }
 }

@@ -41,17 +41,7 @@ struct RunOptions: ParsableArguments {
     /// shut `transport` down when done.
     func engines(_ fleet: FleetConfig, store: any StateStore) throws -> (RotationEngine, RefreshEngine, AsyncHTTPClientTransport) {
         let (aws, transport) = try liveAWS(fleet)
-        var engine = RotationEngine(config: fleet, aws: aws, store: store)
-        engine.pollInitial = fleet.defaults.pollInitial
-        engine.pollMax = fleet.defaults.pollMax
-        var refresh = RefreshEngine(config: fleet, aws: aws, store: store)
-        // Refresh chooses its snapshots from rotation's last look at the sources instead of reading them again.
-        let shared = LatestObservations()
-        engine.shared = shared
-        refresh.shared = shared
-        refresh.copies = engine.copies
-        refresh.pollInitial = fleet.defaults.pollInitial
-        refresh.pollMax = fleet.defaults.pollMax
+        let (engine, refresh) = EnginePair.make(config: fleet, aws: aws, store: store)
         return (engine, refresh, transport)
     }
 

@@ -31,6 +31,9 @@ extension AWSError {
         case "SnapshotQuotaExceeded", "SnapshotQuotaExceededFault":
             return "the account's manual cluster snapshot quota (100 by default) or the 5 in-flight copies per region "
                 + "are used up: tighten retention, delete unneeded manual snapshots, or request a quota increase."
+        case "InvalidGroup.NotFound", "InvalidGroupId.Malformed":
+            return "check the target's security_groups in the fleet file: each must be the id (sg-…) of a VPC "
+                + "security group in the target's own account and region, in the VPC of its subnet_group."
         case "ValidationError" where message.contains("DurationSeconds"):
             return "session_seconds exceeds the role's MaxSessionDuration: lower session_seconds in the fleet file or "
                 + "raise the role's maximum session duration."

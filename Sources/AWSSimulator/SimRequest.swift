@@ -57,12 +57,15 @@ public enum SimRequest: Sendable, Hashable {
     case getKeyPolicy(keyId: String, policyName: String)
     /// kms ListAliases.
     case listAliases(keyId: String?, limit: Int?, marker: String?)
+    /// ec2 DescribeSecurityGroups (no ids: all of the caller's).
+    case describeSecurityGroups(ids: [String])
 
-    /// `rds`, `sts` or `kms`.
+    /// `rds`, `sts`, `kms` or `ec2`.
     public var service: String {
         switch self {
         case .assumeRole, .getCallerIdentity: return "sts"
         case .describeKey, .getKeyPolicy, .listAliases: return "kms"
+        case .describeSecurityGroups: return "ec2"
         default: return "rds"
         }
     }
@@ -96,6 +99,7 @@ public enum SimRequest: Sendable, Hashable {
         case .describeKey: return "DescribeKey"
         case .getKeyPolicy: return "GetKeyPolicy"
         case .listAliases: return "ListAliases"
+        case .describeSecurityGroups: return "DescribeSecurityGroups"
         }
     }
 }
@@ -170,6 +174,8 @@ public enum SimResponse: Sendable {
     case keyPolicy(String)
     /// ListAliases.
     case aliasPage(Page<KMSAlias>)
+    /// DescribeSecurityGroups.
+    case securityGroups([SimSecurityGroup])
 }
 
 /// A transport-level fault the wire server must act out.

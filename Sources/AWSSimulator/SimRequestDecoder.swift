@@ -1,7 +1,7 @@
 import AWSKit
 import Foundation
 
-/// Decodes flattened Query parameters (RDS, STS) or top-level JSON members
+/// Decodes flattened Query parameters (RDS, STS, EC2) or top-level JSON members
 /// (KMS) into a `SimRequest`.
 enum SimRequestDecoder {
     static func decode(service: String, operation: String, params p: [String: String]) throws(SimDenial) -> SimRequest {
@@ -36,6 +36,8 @@ enum SimRequestDecoder {
             return result
         }
         switch (service, operation) {
+        case ("ec2", _):
+            return try decodeEC2(operation: operation, params: p)
         case ("rds", "DescribeDBClusters"):
             return .describeDBClusters(DescribeDBClustersInput(clusterIdentifier: p["DBClusterIdentifier"], filters: filters(),
                                                                maxRecords: try int("MaxRecords"), marker: p["Marker"]))

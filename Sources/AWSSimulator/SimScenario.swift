@@ -195,8 +195,12 @@ public struct SimScenario: Sendable, Hashable, Codable {
         public var region: String
         /// `sg-…`.
         public var id: String
+        /// `GroupName` in DescribeSecurityGroups; nil derives one from the id.
+        public var name: String?
         /// Creates a security group.
-        public init(account: String, region: String, id: String) { self.account = account; self.region = region; self.id = id }
+        public init(account: String, region: String, id: String, name: String? = nil) {
+            self.account = account; self.region = region; self.id = id; self.name = name
+        }
     }
 
     /// A pre-existing cluster.

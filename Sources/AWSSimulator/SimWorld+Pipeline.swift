@@ -41,10 +41,12 @@ extension SimWorld {
         }
 
         let principal: SimPrincipal
-        do { principal = try authenticate(caller, at: time) } catch { return finish(.failure(failure(error)), account: nil) }
+        do { principal = try authenticate(caller, at: time) } catch {
+            return finish(.failure(failure(error.inTermsOf(service))), account: nil)
+        }
         guard scenario.regions.contains(region) else {
             let denial = SimDenial("InvalidClientTokenId", "The security token included in the request is invalid", status: 403)
-            return finish(.failure(failure(denial)), account: principal.account)
+            return finish(.failure(failure(denial.inTermsOf(service))), account: principal.account)
         }
         if let throttle = scenario.throttle {
             let key = "\(principal.account)/\(region)/\(service)"
@@ -52,10 +54,13 @@ extension SimWorld {
             let allowed = bucket.take(at: time, burst: throttle.burst, rate: throttle.ratePerSecond)
             buckets[key] = bucket
             if !allowed {
-                let denial = service == "kms"
-                    ? SimDenial("ThrottlingException",
-                                "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.")
-                    : SimDenial(throttle.code, "Rate exceeded")
+                let denial: SimDenial
+                switch service {
+                case "kms": denial = SimDenial("ThrottlingException",
+                                               "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.")
+                case "ec2": denial = .ec2RequestLimitExceeded
+                default: denial = SimDenial(throttle.code, "Rate exceeded")
+                }
                 return finish(.failure(failure(denial)), account: principal.account)
             }
         }
@@ -127,6 +132,7 @@ extension SimWorld {
         case .getKeyPolicy(let keyId, let name): return .keyPolicy(try keyPolicy(keyId, name: name, context))
         case .listAliases(let keyId, let limit, let marker):
             return .aliasPage(try listAliases(keyId: keyId, limit: limit, marker: marker, context))
+        case .describeSecurityGroups(let ids): return .securityGroups(try describeSecurityGroups(ids: ids, context))
         }
     }
 

@@ -1,10 +1,10 @@
 import AWSKit
 import Foundation
 
-/// A simulated AWS (RDS for Aurora, STS, KMS) for many accounts and regions, on
-/// an injected virtual clock. One implementation of the rules serves both the
+/// A simulated AWS (RDS for Aurora, STS, KMS, EC2 security groups) for many accounts and
+/// regions, on an injected virtual clock. One implementation of the rules serves both the
 /// wire server (`handle(_:)`) and the in-process clients (`SimRDS`, `SimSTS`,
-/// `SimKMS`). Statuses advance lazily from timestamps whenever the world is
+/// `SimKMS`, `SimEC2`). Statuses advance lazily from timestamps whenever the world is
 /// read; nothing runs in the background, so a run is a pure function of the
 /// scenario, the seed, the calls and the clock.
 ///
@@ -29,6 +29,8 @@ import Foundation
 /// - Throttling is one token bucket per account × region × service, not per API.
 /// - Markers are opaque but not encrypted; they name the last item returned.
 /// - Cross-region copies need no PreSignedUrl; the source region is read directly.
+/// - EC2 is DescribeSecurityGroups by id only: no rules beyond AWS's default egress rule, no
+///   lookups by name or filter, one VPC per account and region.
 public actor SimWorld {
     let now: @Sendable () -> Date
     var scenario: SimScenario

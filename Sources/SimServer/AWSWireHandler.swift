@@ -5,7 +5,7 @@ import Foundation
 
 /// Serves AWS requests: routes by the service in the SigV4 credential scope,
 /// verifies the signature against the world's keys, decodes Query forms (RDS,
-/// STS) or JSON 1.1 (KMS), asks the world, and encodes its answer in AWS's shapes.
+/// STS, EC2) or JSON 1.1 (KMS), asks the world, and encodes its answer in AWS's shapes.
 ///
 /// The signing time is not compared with any clock: clients sign with wall-clock
 /// time while the world runs on virtual time, so `RequestTimeTooSkewed` is not simulated.
@@ -27,9 +27,9 @@ struct AWSWireHandler: Sendable {
                 : WireErrors.query("rds", "IncompleteSignature", error.description, status: 403)
         }
         let service = authorization.service
-        guard ["rds", "sts", "kms"].contains(service) else {
+        guard ["rds", "sts", "kms", "ec2"].contains(service) else {
             return WireErrors.query("rds", "InvalidAction",
-                                    "service '\(service)' is not simulated; sign for rds, sts or kms", status: 400)
+                                    "service '\(service)' is not simulated; sign for rds, sts, kms or ec2", status: 400)
         }
         let operation: String, params: [String: String]
         switch WireDecoding.decode(request, service: service) {
@@ -37,7 +37,9 @@ struct AWSWireHandler: Sendable {
         case .refused(let reply): return reply
         }
         let world = await host.world
-        if verifySignatures, let refusal = await verify(request, authorization, world: world) { return refusal }
+        if verifySignatures, let refusal = await verify(request, authorization, world: world) {
+            return service == "ec2" ? WireErrors.ec2AuthFailure() : refusal
+        }
         let call = SimCall(accessKeyId: authorization.accessKeyId, sessionToken: request.header("x-amz-security-token"),
                            region: authorization.region, service: service, operation: operation, params: params)
         let result = await world.handle(call)
@@ -81,6 +83,9 @@ struct AWSWireHandler: Sendable {
             let requestId = UUID().uuidString.lowercased()
             if service == "kms" {
                 reply = WireReply(status: 200, headers: WireErrors.kmsHeaders(requestId), body: KMSJSONWriter.body(for: response))
+            } else if service == "ec2" {
+                let xml = EC2XMLWriter.success(operation: operation, requestId: requestId, response: response)
+                reply = WireReply(status: 200, headers: WireErrors.queryHeaders(requestId), body: Data(xml.utf8))
             } else {
                 let xml = QueryEnvelope.success(service: service, operation: operation, requestId: requestId,
                                                 result: QueryResultWriter.writer(for: response))

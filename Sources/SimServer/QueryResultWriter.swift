@@ -96,6 +96,9 @@ enum QueryResultWriter {
         case .keyMetadata, .keyPolicy, .aliasPage:
             // KMS answers are JSON (KMSJSONWriter); a Query envelope never carries them.
             return { _ in }
+        case .securityGroups:
+            // EC2 answers have their own envelope (EC2XMLWriter).
+            return { _ in }
         }
     }
 

@@ -5,8 +5,8 @@ import Logging
 import ServiceLifecycle
 
 /// The AWS simulator served over HTTP (SIMULATOR.md): RDS and STS in
-/// Query/XML, KMS in JSON 1.1, and the `/_sim/*` admin endpoints, on a
-/// virtual clock the server owns.
+/// Query/XML, KMS in JSON 1.1, EC2 in its own Query dialect, and the `/_sim/*`
+/// admin endpoints, on a virtual clock the server owns.
 ///
 /// Tests start it in-process on port 0 with `withRunning { port in … }`;
 /// the `snapferry-sim` executable calls `run(onListening:)`.

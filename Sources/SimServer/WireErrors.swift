@@ -2,9 +2,10 @@ import Foundation
 
 /// Error replies in AWS's envelopes (AWS-ERRORS.md, "Envelope notes").
 enum WireErrors {
-    /// An awsQuery `<ErrorResponse>` for RDS or STS.
+    /// An awsQuery `<ErrorResponse>` for RDS or STS; EC2's own envelope for `ec2`.
     static func query(_ service: String, _ code: String, _ message: String, status: Int,
                       requestId: String? = nil) -> WireReply {
+        if service == "ec2" { return ec2(code, message, status: status, requestId: requestId) }
         let id = requestId ?? UUID().uuidString.lowercased()
         let xml = QueryEnvelope.error(service: service, code: code, message: message, status: status, requestId: id)
         return WireReply(status: status, headers: queryHeaders(id), body: Data(xml.utf8))

@@ -60,7 +60,7 @@ public struct MetricsSettings: Sendable, Hashable {
 public struct EndpointSettings: Sendable, Hashable {
     /// Applies to every service without its own entry.
     public var url: String?
-    /// Per-service overrides keyed by `rds`, `sts`, `kms`.
+    /// Per-service overrides keyed by `rds`, `sts`, `kms`, `ec2`.
     public var services: [String: String] = [:]
 }
 

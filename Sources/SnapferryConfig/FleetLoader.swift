@@ -104,7 +104,7 @@ public enum FleetLoader {
     static func decodeEndpoints(_ m: Node.Mapping, _ r: ConfigReader) -> EndpointSettings {
         var settings = EndpointSettings()
         guard let node = r.value(m, "endpoints"), let em = r.mapping(node, "endpoints") else { return settings }
-        let keys = ["url", "rds", "sts", "kms"]
+        let keys = ["url", "rds", "sts", "kms", "ec2"]
         r.checkKeys(em, "endpoints", mark: node.mark, allowed: keys)
         for key in keys {
             guard let url = r.string(em, key, "endpoints") else { continue }

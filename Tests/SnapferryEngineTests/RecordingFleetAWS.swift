@@ -29,6 +29,7 @@ struct RecordingFleetAWS: FleetAWS {
     func rds(_ account: Account, region: String) -> any RDSAPI { RecordingRDS(base: base.rds(account, region: region), log: log) }
     func sts(_ account: Account, region: String) -> any STSAPI { base.sts(account, region: region) }
     func kms(_ account: Account, region: String) -> any KMSAPI { base.kms(account, region: region) }
+    func ec2(_ account: Account, region: String) -> any EC2API { base.ec2(account, region: region) }
     func credentialSource(_ account: Account) async -> String { await base.credentialSource(account) }
 }
 

@@ -35,6 +35,11 @@ public struct SimFleetAWS: FleetAWS {
         SimKMS(world: world, caller: .account(account.id), region: region)
     }
 
+    /// EC2 as `account`, in `region`.
+    public func ec2(_ account: Account, region: String) -> any EC2API {
+        SimEC2(world: world, caller: .account(account.id), region: region)
+    }
+
     /// Always `simulator`.
     public func credentialSource(_ account: Account) async -> String { "simulator" }
 }

@@ -11,7 +11,8 @@ import json, os, sys
 import botocore.session
 from botocore.awsrequest import AWSResponse
 
-CALLS = {"rds": "describe_db_clusters", "sts": "get_caller_identity", "kms": "list_keys"}
+CALLS = {"rds": "describe_db_clusters", "sts": "get_caller_identity", "kms": "list_keys",
+         "ec2": "describe_security_groups"}
 
 out = []
 for case in json.loads(sys.argv[1]):

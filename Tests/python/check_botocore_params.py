@@ -6,13 +6,15 @@ Reads a JSON array from stdin, one object per captured request:
     {"service": "rds", "operation": "DescribeDBClusters",
      "params": ["Filters.Filter.1.Name", ...]          # or {"name": "value", ...}
      "version": "2014-10-31",                          # Query: the Version sent (optional)
-     "protocol": "query" | "json",                     # optional
+     "protocol": "query" | "ec2" | "json",             # optional
      "targetPrefix": "TrentService"}                   # JSON 1.1: X-Amz-Target prefix (optional)
 
 Query names are checked the way botocore's query serializer builds them:
 structures `Name.Member`, lists `Name.<member locationName or "member">.N`
 (flattened lists `Name.N` / `<member locationName>.N`), maps
-`Name.entry.N.key` / `.value` (flattened: `Name.N.key`). For JSON services
+`Name.entry.N.key` / `.value` (flattened: `Name.N.key`). EC2 (protocol `ec2`) names
+members by `queryName`, else the capitalised `locationName`, and flattens every
+list to `Name.N`, as botocore's EC2 serializer does. For JSON services
 each param is a top-level key of the body. Every name must land on a scalar
 member; the operation must exist; the Version, protocol and target prefix must
 match the model; and each structure sent must carry its required members.
@@ -78,6 +80,7 @@ class Checker:
             return
         input_shape = model["shapes"][input_ref["shape"]]
         is_json = meta.get("protocol") in ("json", "rest-json")
+        is_ec2 = meta.get("protocol") == "ec2"
         # structure instances seen: prefix -> (shape name, set of serialized member names seen)
         seen = {"": (input_ref["shape"], set())}
         for name, value in sorted(values.items()):
@@ -86,11 +89,11 @@ class Checker:
                 self.check_json_key(where, model, input_shape, name, value)
                 seen[""][1].add(name)
             else:
-                self.check_query_name(where, model, input_ref["shape"], name, value, seen)
+                self.check_query_name(where, model, input_ref["shape"], name, value, seen, is_ec2)
         for prefix, (shape_name, members) in seen.items():
             shape = model["shapes"][shape_name]
             for required in shape.get("required", []):
-                serialized = self.serialized_name(shape["members"][required], required)
+                serialized = self.serialized_name(shape["members"][required], required, is_ec2)
                 if serialized not in members:
                     at = f"{prefix}.{serialized}" if prefix else serialized
                     self.fail(where, f"required member {at!r} (shape {shape_name}) is missing")
@@ -118,10 +121,15 @@ class Checker:
     # --- Query -------------------------------------------------------------
 
     @staticmethod
-    def serialized_name(member_ref, default):
-        return member_ref.get("locationName", default)
+    def serialized_name(member_ref, default, ec2=False):
+        if not ec2:
+            return member_ref.get("locationName", default)
+        if "queryName" in member_ref:
+            return member_ref["queryName"]
+        location = member_ref.get("locationName")
+        return location[:1].upper() + location[1:] if location else default
 
-    def check_query_name(self, where, model, shape_name, name, value, seen):
+    def check_query_name(self, where, model, shape_name, name, value, seen, ec2=False):
         tokens = name.split(".")
         shape = model["shapes"][shape_name]
         prefix = ""
@@ -136,9 +144,9 @@ class Checker:
                 by_wire = {}
                 for member, ref in shape["members"].items():
                     ref_shape = model["shapes"][ref["shape"]]
-                    if ref_shape["type"] == "list" and ref_shape.get("flattened"):
+                    if ref_shape["type"] == "list" and ref_shape.get("flattened") and not ec2:
                         by_wire[ref_shape["member"].get("locationName", self.serialized_name(ref, member))] = ref
-                    by_wire.setdefault(self.serialized_name(ref, member), ref)
+                    by_wire.setdefault(self.serialized_name(ref, member, ec2), ref)
                 token = tokens[i]
                 ref = by_wire.get(token)
                 if ref is None:
@@ -153,7 +161,7 @@ class Checker:
                 i += 1
             elif kind == "list":
                 member_ref = shape["member"]
-                if not shape.get("flattened"):
+                if not shape.get("flattened") and not ec2:
                     wire = member_ref.get("locationName", "member")
                     if i >= len(tokens) or tokens[i] != wire:
                         got = tokens[i] if i < len(tokens) else "(nothing)"

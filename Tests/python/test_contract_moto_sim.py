@@ -92,6 +92,7 @@ class Backend:
         self.rds = self.client("rds")
         self.sts = self.client("sts")
         self.kms = self.client("kms")
+        self.ec2 = self.client("ec2")
 
     def client(self, service, key=None, token=None):
         """A boto3 client for `service`, signed with `key` (the source account's by default)."""
@@ -130,6 +131,8 @@ def sim_scenario(source_key, second_key, cmk_arn):
         "db_cluster_parameter_groups": [{"account": SOURCE, "region": REGION, "name": CLUSTER_PARAMETER_GROUP}],
         "db_parameter_groups": [{"account": SOURCE, "region": REGION, "name": INSTANCE_PARAMETER_GROUP,
                                  "family": "aurora-postgresql16"}],
+        # test_contract_moto_sim_ec2.py describes it; on moto it creates the group itself.
+        "security_groups": [{"account": SOURCE, "region": REGION, "id": "sg-00000000000000ae1", "name": "orders-db"}],
         "clusters": [{"account": SOURCE, "region": REGION, "id": CLUSTER, "engine": "aurora-postgresql",
                       "engine_version": "16.4", "kms_key": cmk_arn, "size_gb": 10, "instances": 1}],
         "durations": {"snapshot_seconds_per_gb": 3, "copy_seconds_per_gb": 6},

@@ -25,6 +25,7 @@ PROD_KEY = ("AKIAPROD000000000001", "prod-secret")
 DEV_KEY = ("AKIADEV0000000000001", "dev-secret")
 CMK = "arn:aws:kms:eu-west-1:111111111111:key/0f9a8b7c-1111-2222-3333-444455556666"
 ROLE = "arn:aws:iam::222222222222:role/snapferry-restore"
+SECURITY_GROUP, DEV_SECURITY_GROUP = "sg-00000000000000ae1", "sg-00000000000000de1"
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 
@@ -79,6 +80,8 @@ def scenario(throttle=None):
             {"account": DEV, "region": REGION, "name": f"team-{n:02d}", "family": "aurora-mysql8.0"} for n in range(25)],
         "db_parameter_groups": [{"account": PROD, "region": REGION, "name": "orders-instance",
                                  "family": "aurora-postgresql16"}],
+        "security_groups": [{"account": PROD, "region": REGION, "id": SECURITY_GROUP, "name": "orders-db"},
+                            {"account": DEV, "region": REGION, "id": DEV_SECURITY_GROUP}],
         "durations": {"snapshot_seconds_per_gb": 3, "restore_seconds": [900, 900], "instance_seconds": [600, 600]},
         "throttle": throttle,
     }
@@ -370,3 +373,43 @@ def test_modify_cluster_refuses_a_password_with_a_managed_password(sim):
     assert code == "InvalidParameterCombination"
     cluster = rds.describe_db_clusters(DBClusterIdentifier="orders-prod")["DBClusters"][0]
     assert "MasterUserSecret" not in cluster
+
+
+def ec2_error(call):
+    with pytest.raises(ClientError) as caught:
+        call()
+    return caught.value.response
+
+
+def test_ec2_describes_the_callers_security_group_by_id_in_the_vpc_of_its_subnet_groups(sim):
+    groups = sim.client("ec2").describe_security_groups(GroupIds=[SECURITY_GROUP])["SecurityGroups"]
+    assert [(g["GroupId"], g["GroupName"], g["OwnerId"]) for g in groups] == [(SECURITY_GROUP, "orders-db", PROD)]
+    group = groups[0]
+    assert group["SecurityGroupArn"] == f"arn:aws:ec2:{REGION}:{PROD}:security-group/{SECURITY_GROUP}"
+    assert group["IpPermissions"] == []
+    assert group["IpPermissionsEgress"] == [{"IpProtocol": "-1", "UserIdGroupPairs": [], "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                                             "Ipv6Ranges": [], "PrefixListIds": []}]
+    subnets = sim.client("rds").describe_db_subnet_groups(DBSubnetGroupName="orders-net")["DBSubnetGroups"]
+    assert group["VpcId"] == subnets[0]["VpcId"]
+    dev = sim.client("ec2", key=DEV_KEY).describe_security_groups(GroupIds=[DEV_SECURITY_GROUP])["SecurityGroups"]
+    assert dev[0]["GroupName"] == f"sim-{DEV_SECURITY_GROUP}"
+
+
+def test_ec2_refuses_an_unknown_id_with_invalid_group_not_found_naming_it(sim):
+    response = ec2_error(lambda: sim.client("ec2").describe_security_groups(GroupIds=[SECURITY_GROUP, "sg-0123456789abcdef0"]))
+    assert response["Error"]["Code"] == "InvalidGroup.NotFound"
+    assert response["Error"]["Message"] == "The security group 'sg-0123456789abcdef0' does not exist"
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert response["ResponseMetadata"]["RequestId"]
+    other_account = ec2_error(lambda: sim.client("ec2").describe_security_groups(GroupIds=[DEV_SECURITY_GROUP]))
+    assert other_account["Error"]["Code"] == "InvalidGroup.NotFound"
+
+
+def test_ec2_refuses_a_malformed_id_and_a_wrong_secret_as_ec2_does(sim):
+    response = ec2_error(lambda: sim.client("ec2").describe_security_groups(GroupIds=["orders-db"]))
+    assert response["Error"]["Code"] == "InvalidGroupId.Malformed"
+    assert response["Error"]["Message"] == 'Invalid id: "orders-db" (expecting "sg-...")'
+    wrong = sim.client("ec2", key=(PROD_KEY[0], "not-the-secret"))
+    refused = ec2_error(lambda: wrong.describe_security_groups(GroupIds=[SECURITY_GROUP]))
+    assert refused["Error"]["Code"] == "AuthFailure"
+    assert refused["ResponseMetadata"]["HTTPStatusCode"] == 401

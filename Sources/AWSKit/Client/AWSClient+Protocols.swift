@@ -1,8 +1,8 @@
 import Foundation
 
 extension AWSClient {
-    /// An AWS Query call (RDS, STS): returns the `<ActionResult>` element (or the
-    /// response root for operations without one, such as AddTagsToResource).
+    /// An AWS Query call (RDS, STS, EC2): returns the `<ActionResult>` element (or the
+    /// response root for operations without one, such as AddTagsToResource, and for every EC2 answer).
     /// `signed: false` for operations AWS accepts without a signature (AssumeRoleWithWebIdentity).
     public func query(_ service: AWSService, action: String, _ params: QueryParameters, signed: Bool = true) async throws -> XMLNode {
         guard case .query(let version, _) = service.wireProtocol else {
@@ -65,6 +65,7 @@ extension AWSService {
         var code = "", message = ""
         switch wireProtocol {
         case .query:
+            // `<ErrorResponse><Error>…</Error><RequestId>` (RDS, STS) or EC2's `<Response><Errors><Error>…</Error></Errors><RequestID>`.
             if let root = try? XMLNode.parse(response.body), let error = root.find("Error") {
                 code = error.string("Code") ?? ""
                 message = error.string("Message") ?? ""

@@ -10,7 +10,7 @@ public struct AWSService: Sendable, Hashable {
         case json11(targetPrefix: String)
     }
 
-    /// Short name used in endpoints, env variables (`AWS_ENDPOINT_URL_<ID>`) and metrics: `rds`, `sts`, `kms`.
+    /// Short name used in endpoints, env variables (`AWS_ENDPOINT_URL_<ID>`) and metrics: `rds`, `sts`, `kms`, `ec2`.
     public var id: String
     /// SigV4 signing name.
     public var signingName: String
@@ -25,6 +25,11 @@ public struct AWSService: Sendable, Hashable {
                                        wireProtocol: .query(version: "2011-06-15", xmlNamespace: "https://sts.amazonaws.com/doc/2011-06-15/"))
     /// AWS KMS (TrentService), JSON 1.1.
     public static let kms = AWSService(id: "kms", signingName: "kms", wireProtocol: .json11(targetPrefix: "TrentService"))
+    /// Amazon EC2, API version 2016-11-15: botocore's `ec2` protocol, a Query dialect whose lists are
+    /// sent as `Name.N` (no `member`), whose answers have no `<{Op}Result>` wrapper and lower-camel
+    /// element names, and whose errors come as `<Response><Errors><Error>…</Errors><RequestID>`.
+    public static let ec2 = AWSService(id: "ec2", signingName: "ec2",
+                                       wireProtocol: .query(version: "2016-11-15", xmlNamespace: "http://ec2.amazonaws.com/doc/2016-11-15/"))
 }
 
 /// Where requests for a service in a region go.
@@ -103,7 +108,7 @@ public struct EndpointResolver: Sendable, Hashable {
 }
 
 /// AWS partitions as botocore's endpoint rules define them: each region's DNS suffix, and which
-/// services have a `-fips` host (in GovCloud, RDS and STS are FIPS endpoints already).
+/// services have a `-fips` host (in GovCloud, RDS, STS and EC2 are FIPS endpoints already).
 public enum Partition {
     /// `amazonaws.com`, `amazonaws.com.cn`, `c2s.ic.gov` (ISO), `sc2s.sgov.gov` (ISO-B),
     /// `cloud.adc-e.uk` (ISO-E), `csp.hci.ic.gov` (ISO-F), `amazonaws.eu` (European Sovereign Cloud).
@@ -133,7 +138,7 @@ public enum Partition {
     /// `rds` or `rds-fips`.
     static func hostPrefix(_ serviceID: String, region: String, fips: Bool) -> String {
         guard fips else { return serviceID }
-        if region.hasPrefix("us-gov-"), ["rds", "sts"].contains(serviceID) { return serviceID }
+        if region.hasPrefix("us-gov-"), ["rds", "sts", "ec2"].contains(serviceID) { return serviceID }
         return serviceID + "-fips"
     }
 }

@@ -24,8 +24,8 @@ extension AWSError {
 
 extension AWSError {
     /// AWS refused a request because its session had ended (`ExpiredToken` from STS and the
-    /// query services, `ExpiredTokenException` from the JSON ones such as KMS).
+    /// query services, `ExpiredTokenException` from the JSON ones such as KMS, `RequestExpired` from EC2).
     public var isExpiredSession: Bool {
-        kind == .service && ["ExpiredToken", "ExpiredTokenException"].contains(code)
+        kind == .service && ["ExpiredToken", "ExpiredTokenException", "RequestExpired"].contains(code)
     }
 }

@@ -40,6 +40,9 @@ extension AWSError {
             // DescribeDBClusterParameterGroups answers a missing cluster group with this code too.
             return operation.contains("DBCluster") ? parameterGroupHint("parameter_group", "DB cluster parameter group")
                 : parameterGroupHint("instance_parameter_group", "DB parameter group")
+        case "InvalidGroup.NotFound", "InvalidGroupId.Malformed":
+            return "check the target's security_groups in the fleet file: each must be the id (sg-…) of a VPC "
+                + "security group in the target's own account and region, in the VPC of its subnet_group."
         case "ValidationError" where message.contains("DurationSeconds"):
             return "session_seconds exceeds the role's MaxSessionDuration: lower session_seconds in the fleet file or "
                 + "raise the role's maximum session duration."

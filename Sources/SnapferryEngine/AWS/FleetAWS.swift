@@ -14,6 +14,8 @@ public protocol FleetAWS: Sendable {
     func sts(_ account: Account, region: String) -> any STSAPI
     /// KMS in `account`'s `region`.
     func kms(_ account: Account, region: String) -> any KMSAPI
+    /// EC2 in `account`'s `region`.
+    func ec2(_ account: Account, region: String) -> any EC2API
     /// Where the credentials of `account` come from, for `whoami` (never the secret).
     func credentialSource(_ account: Account) async -> String
     /// The session `account` is acted on with, for a `post_restore` command (nil where there is none to hand out).
@@ -136,6 +138,8 @@ public final class LiveFleetAWS: FleetAWS {
     public func sts(_ account: Account, region: String) -> any STSAPI { STSClient(client: client(account, region)) }
     /// KMS.
     public func kms(_ account: Account, region: String) -> any KMSAPI { KMSClient(client: client(account, region)) }
+    /// EC2.
+    public func ec2(_ account: Account, region: String) -> any EC2API { EC2Client(client: client(account, region)) }
 
     /// The account's current session (assumed role, or the daemon's own credentials).
     public func sessionCredential(_ account: Account) async -> AWSCredential? {

@@ -33,6 +33,7 @@ import Testing
         #expect(restore["VpcSecurityGroupIds.VpcSecurityGroupId.2"] as? String == "sg-2")
         #expect(restore["ServerlessV2ScalingConfiguration.MinCapacity"] as? String == "0.5")
         #expect(params("ListAliases")["Limit"] as? Int == 100)
+        #expect(params("DescribeSecurityGroups")["GroupId.2"] as? String == "sg-0fedcba9876543210")
     }
 
     @Test func checker_givenAMisspeltNameAWrongVersionAndAMissingRequiredMember_exitsOneNamingEach() throws {
@@ -52,6 +53,20 @@ import Testing
         #expect(outcome.output.contains("required member 'RoleSessionName' (shape AssumeRoleRequest) is missing"),
                 "\(outcome.output)")
         #expect(outcome.output.contains("JSON key 'KeyID' is not a member of the input"), "\(outcome.output)")
+    }
+
+    @Test func checker_givenRDSStyleListsForEC2_exitsOneNamingEach() throws {
+        let input = Data("""
+            [{"service": "ec2", "operation": "DescribeSecurityGroups", "protocol": "ec2", "version": "2016-11-15",
+              "params": {"GroupIds.member.1": "sg-0123456789abcdef0", "GroupId.member.1": "sg-0123456789abcdef0"}},
+             {"service": "ec2", "operation": "DescribeSecurityGroups", "protocol": "query", "params": {"GroupId.1": "sg-1"}}]
+            """.utf8)
+        let outcome = try BotocoreChecker.check(input)
+        #expect(outcome.status == 1, "\(outcome.output)")
+        #expect(outcome.output.contains("'GroupIds.member.1': 'GroupIds' is not a member of DescribeSecurityGroupsRequest"),
+                "\(outcome.output)")
+        #expect(outcome.output.contains("'GroupId.member.1': after 'GroupId' comes a 1-based index, got 'member'"), "\(outcome.output)")
+        #expect(outcome.output.contains("sent as 'query', model protocol is 'ec2'"), "\(outcome.output)")
     }
 
     @Test func checker_givenAnOperationBotocoreDoesNotKnow_exitsOne() throws {

@@ -4,7 +4,7 @@ import Foundation
 /// What one recorded request says on the wire: service, operation and the
 /// parameter names (with values) it sends, as `check_botocore_params.py` reads them.
 struct CapturedRequest: Sendable {
-    /// `rds`, `sts`, `kms` (from the SigV4 credential scope).
+    /// `rds`, `sts`, `kms`, `ec2` (from the SigV4 credential scope).
     var service: String
     /// `Action` (Query) or the operation part of `X-Amz-Target` (JSON 1.1).
     var operation: String
@@ -42,7 +42,7 @@ struct CapturedRequest: Sendable {
                 throw CaptureError(message: "Query request to \(request.url) has no Action")
             }
             let version = form.removeValue(forKey: "Version")
-            entry["operation"] = action; entry["protocol"] = "query"; entry["params"] = form
+            entry["operation"] = action; entry["protocol"] = service == "ec2" ? "ec2" : "query"; entry["params"] = form
             if let version { entry["version"] = version }
         }
         guard let operation = entry["operation"] as? String else { throw CaptureError(message: "no operation") }

@@ -3,7 +3,7 @@ import AWSSigV4
 import Foundation
 import Testing
 
-/// Calls every method of the live RDS, STS and KMS clients once, with every
+/// Calls every method of the live RDS, STS, KMS and EC2 clients once, with every
 /// optional input filled (two filters of two values, two tags, two list items,
 /// paging, Serverless v2), through a `CapturingTransport`, so every parameter
 /// name the clients can send goes over the (stub) wire.
@@ -18,6 +18,7 @@ enum ClientExercise {
         "rds:DescribeDBSubnetGroups", "rds:DescribeDBClusterParameterGroups", "rds:DescribeDBParameterGroups",
         "sts:AssumeRole", "sts:GetCallerIdentity",
         "kms:DescribeKey", "kms:GetKeyPolicy", "kms:ListAliases",
+        "ec2:DescribeSecurityGroups",
     ]
 
     /// Runs every call and returns the captured requests, parsed.
@@ -30,6 +31,8 @@ enum ClientExercise {
                             retry: .standard(maxAttempts: 1))
         await callRDS(RDSClient(client: aws))
         await callSTSAndKMS(sts: STSClient(client: aws), kms: KMSClient(client: aws))
+        let ec2 = EC2Client(client: aws)
+        await recorded { _ = try await ec2.describeSecurityGroups(ids: ["sg-0123456789abcdef0", "sg-0fedcba9876543210"]) }
         return try await transport.requests.map(CapturedRequest.parse)
     }
 

@@ -42,7 +42,7 @@ import Testing
         func with(_ extra: [String: String]) -> [String: String] { home.merging(extra) { a, _ in a } }
 
         var cases: [Case] = []
-        for service in ["rds", "sts", "kms"] {
+        for service in ["rds", "sts", "kms", "ec2"] {
             for region in Self.regions {
                 cases.append(Case(env: home, service: service, region: region))
                 cases.append(Case(env: with(["AWS_USE_FIPS_ENDPOINT": "true"]), service: service, region: region))

@@ -89,6 +89,7 @@ import Testing
         func rds(_ account: Account, region: String) -> any RDSAPI { SimRDS(world: world, caller: caller(account), region: region) }
         func sts(_ account: Account, region: String) -> any STSAPI { SimSTS(world: world, caller: caller(account), region: region) }
         func kms(_ account: Account, region: String) -> any KMSAPI { SimKMS(world: world, caller: caller(account), region: region) }
+        func ec2(_ account: Account, region: String) -> any EC2API { SimEC2(world: world, caller: caller(account), region: region) }
         func credentialSource(_ account: Account) async -> String { "simulator" }
     }
 

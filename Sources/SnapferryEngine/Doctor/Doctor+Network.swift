@@ -51,6 +51,21 @@ extension Doctor {
     }
 
     func securityGroups(_ target: Target, account: Account, place: String) async -> [DoctorCheck] {
-        []
+        guard !target.securityGroups.isEmpty else { return [] }
+        let subject = "target \(target.name)"
+        do {
+            let found = Set(try await aws.ec2(account, region: target.region).describeSecurityGroups(ids: target.securityGroups).map(\.id))
+            let missing = target.securityGroups.filter { !found.contains($0) }
+            return [missing.isEmpty
+                ? DoctorCheck("security-groups", subject, .ok, "security groups \(target.securityGroups.joined(separator: ", ")) exist")
+                : DoctorCheck("security-groups", subject, .fail, "security group(s) \(missing.joined(separator: ", ")) do not exist in \(place)",
+                              fix: "set security_groups of target \(target.name) to groups in the subnet group's VPC in \(place)")]
+        } catch where Self.code(error) == "InvalidGroup.NotFound" {
+            return [DoctorCheck("security-groups", subject, .fail, "security group(s) of \(target.securityGroups.joined(separator: ", ")) do not exist in \(place): \(Self.describe(error))",
+                                fix: "set security_groups of target \(target.name) to groups in the subnet group's VPC in \(place)")]
+        } catch {
+            return [DoctorCheck("security-groups", subject, .warn, "cannot read the security groups: \(Self.describe(error))",
+                                fix: "allow ec2:DescribeSecurityGroups to the role (see `snapferry policy --target \(target.name)`)")]
+        }
     }
 }

@@ -120,3 +120,18 @@ def test_doctor_names_the_four_mistakes_with_fixes_that_work(tmp_path):
         assert "0 failed" in run.stdout
         apply = snapferry(url, "apply", "--config", str(fleet), "--at", "2026-12-01T03:00:00Z", "--yes")
         assert apply.returncode == 0, apply.stdout + apply.stderr
+
+
+def test_policy_diff_prints_only_what_the_live_key_policy_lacks(tmp_path):
+    with peers.sim_peer(BROKEN, tmp_path) as url:
+        fleet = fleet_file(tmp_path, external_id="right-id", billing_key=False)
+        diff = snapferry(url, "policy", "--config", str(fleet), "--diff", "--source", "orders", "--format", "json")
+        assert diff.returncode == 1, diff.stderr
+        (key,) = json.loads(diff.stdout)
+        # test (333…) is missing from the key policy; dev (222…) is named with kms:*.
+        assert set(key["missing"]) == {TEST}, key
+        principals = {p for s in key["add"] for p in s["Principal"]["AWS"]}
+        assert principals == {f"arn:aws:iam::{TEST}:root"}, key["add"]
+        # billing's cluster is under aws/rds: nothing to diff, and it says why.
+        billing = snapferry(url, "policy", "--config", str(fleet), "--diff", "--source", "billing")
+        assert billing.returncode == 1 and "aws/rds" in billing.stdout, billing.stdout

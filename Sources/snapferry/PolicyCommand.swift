@@ -28,7 +28,7 @@ struct PolicyCommand: AsyncParsableCommand {
         if let target, !fleet.targets.contains(where: { $0.name == target.lowercased() }) {
             throw ValidationError("--target: unknown target \"\(target)\"; known: \(fleet.targets.map(\.name).joined(separator: ", "))")
         }
-        if let daemonPrincipal, !daemonPrincipal.hasPrefix("arn:") || daemonPrincipal.split(separator: ":").count < 6 {
+        if let daemonPrincipal, !daemonPrincipal.hasPrefix("arn:") || daemonPrincipal.split(separator: ":", omittingEmptySubsequences: false).count < 6 {
             throw ValidationError("--daemon-principal: expected an IAM ARN such as arn:aws:iam::123456789012:role/snapferry, got \"\(daemonPrincipal)\"")
         }
         if diff { return try await printDiff(fleet) }

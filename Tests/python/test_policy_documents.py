@@ -105,3 +105,12 @@ def test_the_rich_fleet_takes_every_branch():
     # Narrowed to one target: only its own role's documents and its source's key.
     only = documents(FLEETS[1], "--target", "billing-dev")
     assert all("snapferry-source" not in d["title"] for d in only), [d["title"] for d in only]
+
+
+def test_the_daemon_principal_is_trusted_when_given_and_a_malformed_one_is_refused():
+    docs = documents(FLEETS[1], "--daemon-principal", "arn:aws:iam::100000000000:role/snapferry-daemon")
+    trust = next(d for d in docs if d["kind"] == "trust-policy")
+    assert trust["document"]["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::100000000000:role/snapferry-daemon"}
+    bad = subprocess.run([snapferry_binary(), "policy", "--config", str(FLEETS[1]), "--daemon-principal", "snapferry-daemon"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "--daemon-principal" in bad.stderr, bad.stderr

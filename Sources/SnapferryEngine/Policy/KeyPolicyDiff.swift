@@ -38,12 +38,26 @@ public struct KeyPolicyDiff: Sendable {
         return .object(pairs.map { $0.0 == "Action" ? ($0.0, kept.count == 1 ? kept[0] : .array(kept)) : $0 })
     }
 
-    /// Reads every chosen source's key policy, once per key.
+    /// Reads every chosen source's key policy, once per key: sources naming the same `kms_key` are read as one
+    /// (their share accounts together); a source without one is read through its cluster and merged afterwards.
     public static func read(_ config: FleetConfig, aws: any FleetAWS, sources names: [String]? = nil) async -> [KeyPolicyDiff] {
         let chosen = config.sources.filter { names?.contains($0.name) ?? true }.filter { !$0.shareWith.isEmpty }
+        var byKey: [(reader: Source, names: [String])] = []
+        for source in chosen {
+            if let key = source.kmsKey, let i = byKey.firstIndex(where: { $0.reader.kmsKey == key && $0.reader.account == source.account }) {
+                byKey[i].reader.shareWith = Array(Set(byKey[i].reader.shareWith + source.shareWith)).sorted()
+                byKey[i].names.append(source.name)
+            } else {
+                byKey.append((source, [source.name]))
+            }
+        }
         return await withTaskGroup(of: (Int, KeyPolicyDiff).self) { group in
-            for (index, source) in chosen.enumerated() {
-                group.addTask { (index, await diff(config, aws: aws, source: source)) }
+            for (index, entry) in byKey.enumerated() {
+                group.addTask {
+                    var d = await diff(config, aws: aws, source: entry.reader)
+                    d.sources = entry.names
+                    return (index, d)
+                }
             }
             var out: [(Int, KeyPolicyDiff)] = []
             for await item in group { out.append(item) }

@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "snapferry", targets: ["snapferry"]),
         .executable(name: "snapferry-sim", targets: ["snapferry-sim"]),
+        .executable(name: "snapferry-bench", targets: ["snapferry-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -96,6 +97,18 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            swiftSettings: strict),
+        // The benchmark: real engines and daemon scheduler against the in-process simulator on virtual
+        // time, a naive strategy beside them, and the bounds they are measured against.
+        .target(
+            name: "SnapferryBench",
+            dependencies: ["SnapferryCore", "SnapferryConfig", "SnapferryEngine", "SnapferryStore", "SnapferryDaemon",
+                           "AWSKit", "AWSSimulator", "SimServer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "snapferry-bench",
+            dependencies: ["SnapferryBench", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         .executableTarget(
             name: "snapferry",

@@ -278,13 +278,17 @@ public struct SimScenario: Sendable, Hashable, Codable {
         public var tags: [String: String]
         /// Accounts it is shared with.
         public var sharedWith: [String]
+        /// Its KMS key (ARN or alias); absent: the cluster's key, or `aws/rds` when the cluster is gone.
+        public var kmsKey: String?
         /// Creates a snapshot.
         public init(account: String, region: String, id: String, cluster: String, created: String,
-                    tags: [String: String] = [:], sharedWith: [String] = []) {
+                    tags: [String: String] = [:], sharedWith: [String] = [], kmsKey: String? = nil) {
             self.account = account; self.region = region; self.id = id; self.cluster = cluster
-            self.created = created; self.tags = tags; self.sharedWith = sharedWith
+            self.created = created; self.tags = tags; self.sharedWith = sharedWith; self.kmsKey = kmsKey
         }
-        enum CodingKeys: String, CodingKey { case account, region, id, cluster, created, tags, sharedWith = "shared_with" }
+        enum CodingKeys: String, CodingKey {
+            case account, region, id, cluster, created, tags, sharedWith = "shared_with", kmsKey = "kms_key"
+        }
         /// Decodes with defaults.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -295,6 +299,7 @@ public struct SimScenario: Sendable, Hashable, Codable {
             created = try c.decode(String.self, forKey: .created)
             tags = try c.decodeIfPresent([String: String].self, forKey: .tags) ?? [:]
             sharedWith = try c.decodeIfPresent([String].self, forKey: .sharedWith) ?? []
+            kmsKey = try c.decodeIfPresent(String.self, forKey: .kmsKey)
         }
     }
 }

@@ -95,7 +95,8 @@ extension SimWorld {
         let snapshot = SnapshotRecord(
             id: spec.id.lowercased(), scope: scope, clusterID: spec.cluster.lowercased(), type: "manual",
             createTime: created, readyAt: created, isCopy: false,
-            kmsKeyArn: cluster == nil ? resolveKeyArn("alias/aws/rds", in: scope) : cluster?.kmsKeyArn,
+            kmsKeyArn: spec.kmsKey.flatMap { resolveKeyArn($0, in: scope) }
+                ?? (cluster == nil ? resolveKeyArn("alias/aws/rds", in: scope) : cluster?.kmsKeyArn),
             engine: cluster?.engine ?? "aurora-postgresql", engineVersion: cluster?.engineVersion ?? "16.4",
             sizeGb: cluster?.sizeGb ?? 10, sourceArn: nil,
             tags: spec.tags.sorted { $0.key < $1.key }.map { Tag($0.key, $0.value) }, sharedWith: spec.sharedWith)

@@ -44,6 +44,7 @@ extension SimWorld {
             serverlessV2: input.serverlessV2)
         regions[context.scope]?.clusters[id] = cluster
         schedule(until)
+        logWork(.restore, context.scope, id: id, start: context.now, end: until, from: snapshot.id)
         return model(cluster, state: regions[context.scope] ?? state, now: context.now)
     }
 
@@ -81,6 +82,7 @@ extension SimWorld {
                                       parameterGroup: parameterGroup)
         regions[context.scope]?.instances[id] = instance
         schedule(until)
+        logWork(.instance, context.scope, id: id, start: context.now, end: until, from: cluster.id)
         return model(instance, state: state)
     }
 
@@ -93,6 +95,7 @@ extension SimWorld {
         }
         instance.status = "deleting"
         instance.until = context.now.addingTimeInterval(scenario.durations.deleteSeconds)
+        logWork(.deleteInstance, context.scope, id: instance.id, start: context.now, end: instance.until ?? context.now, from: instance.clusterID)
         regions[context.scope]?.instances[instance.id] = instance
         schedule(instance.until)
         return model(instance, state: regions[context.scope] ?? RegionState())
@@ -120,6 +123,7 @@ extension SimWorld {
                 cluster.id = newID
                 cluster.status = "renaming"
                 cluster.until = context.now.addingTimeInterval(scenario.durations.renameSeconds)
+                logWork(.renameCluster, context.scope, id: newID, start: context.now, end: cluster.until ?? context.now, from: oldID)
                 schedule(cluster.until)
                 for (key, instance) in regions[context.scope]?.instances ?? [:] where instance.clusterID == oldID {
                     regions[context.scope]?.instances[key]?.clusterID = newID
@@ -161,6 +165,7 @@ extension SimWorld {
                 instance.id = newID
                 instance.status = "renaming"
                 instance.until = context.now.addingTimeInterval(scenario.durations.renameSeconds)
+                logWork(.renameInstance, context.scope, id: newID, start: context.now, end: instance.until ?? context.now, from: oldID)
                 schedule(instance.until)
             }
         }
@@ -199,6 +204,7 @@ extension SimWorld {
         }
         cluster.status = "deleting"
         cluster.until = context.now.addingTimeInterval(scenario.durations.deleteSeconds)
+        logWork(.deleteCluster, context.scope, id: cluster.id, start: context.now, end: cluster.until ?? context.now)
         regions[context.scope]?.clusters[cluster.id] = cluster
         schedule(cluster.until)
         return model(cluster, state: regions[context.scope] ?? RegionState(), now: context.now)

@@ -17,6 +17,7 @@ extension SimWorld {
             sizeGb: cluster.sizeGb, sourceArn: nil, tags: tags, sharedWith: [], endsFailed: context.failAfterAccept)
         regions[context.scope]?.snapshots[id] = record
         schedule(ready)
+        logWork(.snapshot, context.scope, id: id, start: context.now, end: ready, from: cluster.id)
         return model(record, viewer: context)
     }
 
@@ -54,6 +55,7 @@ extension SimWorld {
             endsFailed: context.failAfterAccept)
         regions[context.scope]?.snapshots[target] = record
         schedule(ready)
+        logWork(.copy, context.scope, id: target, start: context.now, end: ready, from: source.id)
         return model(record, viewer: context)
     }
 

@@ -44,6 +44,7 @@ public actor SimWorld {
     var faults: SimFaultRules
     var buckets: [String: SimTokenBucket] = [:]
     var callLog: [SimCallRecord] = []
+    var workLog: [SimWorkRecord] = []
     var durationRandom: SeededRandomBox
     var faultRandom: SeededRandomBox
     var sessionRandom: SeededRandomBox
@@ -79,7 +80,7 @@ public actor SimWorld {
     /// scenario's faults and seeds.
     public func reset() {
         regions = [:]; keys = [:]; aliases = [:]; roles = [:]; staticKeys = [:]; sessions = [:]
-        buckets = [:]; callLog = []; faults = scenario.faults; nextEvent = .distantPast; resourceCounter = 0
+        buckets = [:]; callLog = []; workLog = []; faults = scenario.faults; nextEvent = .distantPast; resourceCounter = 0
         let seed = scenario.seed ?? scenario.durations.jitterSeed
         durationRandom = SeededRandomBox(seed: scenario.durations.jitterSeed)
         faultRandom = SeededRandomBox(seed: seed &+ 1)

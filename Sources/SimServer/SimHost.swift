@@ -21,6 +21,16 @@ actor SimHost {
         self.seed = seed
     }
 
+    /// Hosts a world built elsewhere, on its own clock (the in-process transport): the timeline
+    /// is unused, since nothing advances time through the admin endpoints.
+    init(world: SimWorld) async {
+        self.world = world
+        self.scenario = await world.currentScenario
+        self.timeline = SimTimeline(start: scenario.startDate ?? Date(timeIntervalSince1970: 0), scale: 0)
+        self.scale = 0
+        self.seed = nil
+    }
+
     /// Replaces the world with `scenario`; time restarts at its `start`.
     func load(_ scenario: SimScenario) throws(SimScenarioError) {
         var scenario = scenario

@@ -106,7 +106,7 @@ final class EngineRegistry: Sendable {
     func generation(for fleet: FleetConfig) throws -> FleetGeneration {
         let (previous, previousCopies, previousLimit) = state.withLock { ($0.aws, $0.copies, $0.copyLimit) }
         let aws = try LiveFleetAWS(config: fleet, environment: environment, transport: transport, observer: metrics,
-                                   clock: time.clock, reusing: previous)
+                                   clock: time.clock, now: time.now, reusing: previous)
         let limit = fleet.defaults.limits.maxCopiesPerRegion
         let copies = previousCopies.flatMap { previousLimit == limit ? $0 : nil } ?? CopyBudget(limit: limit)
         state.withLock { $0 = (aws, copies, limit) }

@@ -9,6 +9,10 @@ public struct DaemonClock: Sendable {
     public let now: @Sendable () -> Date
     public let scale: Double
 
+    public init(clock: AnyClock, now: @escaping @Sendable () -> Date, scale: Double) {
+        self.clock = clock; self.now = now; self.scale = scale
+    }
+
     public static var real: DaemonClock {
         DaemonClock(clock: AnyClock(ContinuousClock()), now: { Date() }, scale: 1)
     }

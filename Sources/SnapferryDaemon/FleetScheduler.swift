@@ -126,7 +126,8 @@ public actor FleetScheduler: Service {
     }
 
     /// One look at the schedules: start what came due, ping the watchdog, update status and metrics.
-    func step() async {
+    /// Public for drivers of virtual time (the benchmark), which call it instead of `run()`.
+    public func step() async {
         pingWatchdog()
         let now = time.now()
         let g = generation

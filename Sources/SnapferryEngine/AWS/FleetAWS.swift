@@ -39,6 +39,7 @@ public final class LiveFleetAWS: FleetAWS {
     private let providers: [String: any CredentialProvider]
     private let rateLimiters: RateLimiterRegistry
     private let clock: AnyClock
+    private let now: @Sendable () -> Date
     /// Retry quotas and adaptive rates, per account × region × service.
     public let retryStates: RetryStateRegistry
     private let retry: RetryPolicy
@@ -63,20 +64,22 @@ public final class LiveFleetAWS: FleetAWS {
     }
 
     /// Builds providers for every account of `config`.
-    /// `clock` times retries, backoff and rate limits (tests pass a manual clock).
+    /// `clock` times retries, backoff and rate limits (tests pass a manual clock); `now` is the date
+    /// requests are signed with and sessions are judged fresh by (the benchmark's virtual date).
     /// `reusing` (the daemon's reload) keeps the previous instance's rate limiters and retry states
     /// when the limits and retry mode are unchanged, and its credential providers (with their cached
     /// sessions) when the accounts, endpoints and default region are: a reload does not reset budgets
     /// or assume every role again.
     public init(config: FleetConfig, environment: [String: String], transport: any HTTPTransport,
                 observer: (any AWSCallObserver)? = nil, clock: AnyClock = AnyClock(ContinuousClock()),
-                reusing previous: LiveFleetAWS? = nil) throws {
+                now: @escaping @Sendable () -> Date = { Date() }, reusing previous: LiveFleetAWS? = nil) throws {
         self.transport = transport
         self.identity = Identity(accounts: config.accounts, endpoints: config.endpoints, region: config.defaults.region)
         self.budgets = Budgets(rate: config.defaults.limits.apiRate, burst: config.defaults.limits.apiBurst,
                                mode: config.defaults.retry.mode == .adaptive ? "adaptive" : "standard",
                                maxAttempts: config.defaults.retry.maxAttempts)
         self.clock = clock
+        self.now = now
         self.observer = observer
         let endpoints = EndpointResolver.withProfile(environment: environment, configURL: config.endpoints.url,
                                          configServices: config.endpoints.services)
@@ -98,14 +101,14 @@ public final class LiveFleetAWS: FleetAWS {
         let stsFactory: @Sendable (any CredentialProvider) -> any STSAPI = { creds in
             STSClient(client: AWSClient(account: ownAccount, region: defaultRegion, credentials: creds, transport: transport,
                                         endpoints: endpoints, retry: retry, retryMode: retryMode, rateLimiters: rateLimiters,
-                                        retryStates: retryStates, clock: clock, observer: observer))
+                                        retryStates: retryStates, clock: clock, now: now, observer: observer))
         }
         if let previous, previous.identity == identity {
             base = previous.base
             providers = previous.providers
             return
         }
-        let base = CredentialChain.awsCLIDefault(environment: environment, transport: transport, makeSTS: stsFactory)
+        let base = CredentialChain.awsCLIDefault(environment: environment, transport: transport, makeSTS: stsFactory, now: now)
         self.base = base
         var providers: [String: any CredentialProvider] = [:]
         for account in config.accounts {
@@ -119,9 +122,10 @@ public final class LiveFleetAWS: FleetAWS {
                     // AssumeRole is called with the daemon's own credentials: its budget and retry state.
                     STSClient(client: AWSClient(account: ownAccount, region: region, credentials: creds, transport: transport,
                                                 endpoints: endpoints, retry: retry, retryMode: retryMode,
-                                                rateLimiters: rateLimiters, retryStates: retryStates, clock: clock, observer: observer))
+                                                rateLimiters: rateLimiters, retryStates: retryStates, clock: clock, now: now,
+                                                observer: observer))
                 })
-            providers[account.name] = RotatingCredentialProvider(wrapping: assume)
+            providers[account.name] = RotatingCredentialProvider(wrapping: assume, now: now)
         }
         self.providers = providers
     }
@@ -129,7 +133,7 @@ public final class LiveFleetAWS: FleetAWS {
     private func client(_ account: Account, _ region: String) -> AWSClient {
         AWSClient(account: account.id, region: region, credentials: providers[account.name] ?? base, transport: transport,
                   endpoints: endpoints, retry: retry, retryMode: retryMode, rateLimiters: rateLimiters,
-                  retryStates: retryStates, clock: clock, observer: observer)
+                  retryStates: retryStates, clock: clock, now: now, observer: observer)
     }
 
     /// RDS.

@@ -1,0 +1,104 @@
+import AWSKit
+import AWSSimulator
+import Foundation
+import Logging
+import SimServer
+import SnapferryConfig
+import SnapferryCore
+import SnapferryDaemon
+import SnapferryEngine
+import SnapferryStore
+
+/// What one strategy did to the simulated AWS over its days.
+public struct StrategyRun: Sendable {
+    public var calls: [SimCallRecord]
+    public var work: [SimWorkRecord]
+    /// When the first night's cycle was over (every run ended), if it ended within its day.
+    public var cycleEnd: Date?
+    public var cycleStart: Date
+    public var days: Int
+    /// Slowest scheduler look at the fleet (planning all that is due), in real seconds.
+    public var slowestStep: Double
+    /// Targets whose refresh did not end with a swap on the first night, and why.
+    public var unfinished: [String]
+}
+
+/// Runs snapferry's daemon scheduler (rotation and refresh engines, SQLite state, the live AWS client
+/// with its rate limiters, retries and AssumeRole sessions) over `days` simulated days, against the
+/// simulator in the same process, on virtual time.
+public enum SnapferryRun {
+    public static func run(_ fleet: BenchFleet, days: Int, workDirectory: URL) async throws -> StrategyRun {
+        let path = workDirectory.appendingPathComponent("fleet-\(fleet.spec.name.replacingOccurrences(of: "/", with: "-")).yaml").path
+        try fleet.yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        let config: FleetConfig
+        switch FleetLoader.load(path: path) {
+        case .success(let c): config = c
+        case .failure(let errors): throw BenchError("the generated fleet file is invalid: \(errors)")
+        }
+        let start = fleet.scenario.startDate!
+        let clock = ManualClock(start: start)
+        let time = VirtualTime(clock: clock)
+        let world = try SimWorld(scenario: fleet.scenario, now: { clock.nowDate })
+        let sim = await InProcessSimTransport(world: world, sleep: { try await clock.sleep(for: $0) })
+        let transport = CountingTransport(inner: sim, time: time)
+        let environment = Self.environment
+        let now: @Sendable () -> Date = { clock.nowDate }
+        let aws = try LiveFleetAWS(config: config, environment: environment, transport: transport,
+                                   clock: AnyClock(clock), now: now)
+        let statePath = workDirectory.appendingPathComponent("state-\(UUID().uuidString).sqlite").path
+        let store = try SQLiteStateStore(path: statePath)
+        try await BenchHistory.record(fleet.spec, in: store)
+        let daemonTime = DaemonClock(clock: AnyClock(clock), now: now, scale: 1)
+        let build: @Sendable (FleetConfig) throws -> FleetGeneration = { config in
+            let (rotation, refresh) = EnginePair.make(config: config, aws: aws, store: store, clock: daemonTime.clock,
+                                                      wallNow: now, logLevel: .critical)
+            return FleetGeneration(config: config, rotation: rotation, refresh: refresh)
+        }
+        var quiet = Logger(label: "snapferry.bench")
+        quiet.logLevel = .critical
+        let scheduler = FleetScheduler(generation: try build(config), rebuild: build, configPath: path, statePath: statePath,
+                                       environment: environment, store: store, notifier: SilentNotifier(),
+                                       metrics: DaemonMetrics(version: "bench"), time: daemonTime, logger: quiet)
+        let end = start.addingTimeInterval(Double(days) * 86_400)
+        var cycleEnd: Date?
+        var slowest = 0.0
+        while time.now < end {
+            let began = ContinuousClock.now
+            await scheduler.step()
+            slowest = max(slowest, seconds(ContinuousClock.now - began))
+            let nextFire = min(end, await scheduler.nextFires(after: time.now).values.min() ?? end)
+            if await scheduler.isIdle {
+                if cycleEnd == nil { cycleEnd = time.now }
+                time.advance(to: nextFire)
+                continue
+            }
+            if !(await time.step(notPast: nextFire)) { try await Task.sleep(for: .milliseconds(1)) }
+        }
+        try? FileManager.default.removeItem(atPath: statePath)
+        let (calls, work) = (await world.calls(), await world.work())
+        let unfinished = try await EndState.targetsNotRefreshed(fleet, world: world, since: start)
+        return StrategyRun(calls: calls, work: work, cycleEnd: cycleEnd, cycleStart: start,
+                           days: days, slowestStep: slowest, unfinished: unfinished)
+    }
+
+    /// The ops host's own credentials (the ops account's key) and the simulator as every endpoint.
+    static let environment = [
+        "AWS_ACCESS_KEY_ID": BenchFleet.opsKey.id, "AWS_SECRET_ACCESS_KEY": BenchFleet.opsKey.secret,
+        "AWS_ENDPOINT_URL": "http://sim.bench.invalid", "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_EC2_METADATA_DISABLED": "true",
+    ]
+
+    public static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
+
+struct SilentNotifier: ServiceNotifier {
+    func notify(_ assignments: String) {}
+    var watchdogTimeout: Duration? { nil }
+}
+
+public struct BenchError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import SnapferryCore
+import Synchronization
+
+/// Drives a `ManualClock` as a discrete-event simulation: when every task of the run is parked on
+/// the clock (the count of sleepers and of AWS calls stops moving across two short real pauses),
+/// time jumps to the earliest deadline. Polls, backoffs, rate-limit waits and AWS's own durations
+/// therefore take no wall time, and a simulated night runs in seconds.
+///
+/// Quiescence is observed, not proven: a task busy on the CPU for longer than the pause (a large
+/// planner pass) can see time jump under it, which delays it by at most one event. Runs are
+/// reproducible per seed up to that and to the order in which concurrent tasks reach AWS.
+public final class VirtualTime: Sendable {
+    public let clock: ManualClock
+    /// Bumped by the transport on every call, so a burst of calls between sleeps is not mistaken for rest.
+    let activity = Atomic<Int>(0)
+    let pause: Duration
+
+    public init(clock: ManualClock, pause: Duration = .microseconds(200)) {
+        self.clock = clock
+        self.pause = pause
+    }
+
+    public func touch() { activity.add(1, ordering: .relaxed) }
+
+    public var now: Date { clock.nowDate }
+
+    /// The clock instant of `date`.
+    public func instant(_ date: Date) -> ManualClock.Instant {
+        ManualClock.Instant(offset: .nanoseconds(Int64((date.timeIntervalSince(clock.start) * 1e9).rounded())))
+    }
+
+    /// Waits until the run is at rest, then moves time to the next deadline, but never past `limit`.
+    /// Returns false when nothing sleeps (the run is busy or finished), true when time moved.
+    public func step(notPast limit: Date? = nil) async -> Bool {
+        var seen = (clock.sleepers(), activity.load(ordering: .relaxed))
+        var stable = 0
+        while stable < 2 {
+            try? await Task.sleep(for: pause)
+            let current = (clock.sleepers(), activity.load(ordering: .relaxed))
+            if current == seen { stable += 1 } else { stable = 0; seen = current }
+        }
+        guard seen.0 > 0, let deadline = clock.nextDeadline() else { return false }
+        if let limit, clock.date(of: deadline) > limit {
+            clock.advance(to: instant(limit))
+        } else {
+            clock.advance(to: deadline)
+        }
+        return true
+    }
+
+    /// Moves time to `date` (never backwards).
+    public func advance(to date: Date) { clock.advance(to: instant(date)) }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SnapferryBench
+
+@main
+struct SnapferryBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapferry-bench",
+        abstract: "Runs snapferry and a naive strategy over simulated fleets in virtual time and prints how they compare.")
+
+    @Flag(help: "The small fleet and a reduced medium one (a couple of minutes).") var quick = false
+    @Flag(help: "Also the large fleet (1,000 sources, 100 accounts, 2,000 refresh targets).") var full = false
+    @Option(help: "Seed of cluster sizes and AWS durations.") var seed: UInt64 = 1
+    @Option(help: "table or json.") var format: String = "table"
+    @Option(help: "Run only this fleet: tiny, small, medium, medium/4 or large.") var fleet: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+        let fleets: [BenchFleetSpec]
+        if let fleet {
+            guard let spec = BenchFleetSpec.named(fleet, seed: seed) else {
+                throw ValidationError("unknown fleet \(fleet); use tiny, small, medium, medium/4 or large")
+            }
+            fleets = [spec]
+        } else if quick {
+            fleets = [.small(seed: seed), .mediumReduced(seed: seed)]
+        } else {
+            fleets = [.small(seed: seed), .medium(seed: seed)] + (full ? [.large(seed: seed)] : [])
+        }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("snapferry-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        var rows: [CycleFigures] = []
+        for spec in fleets {
+            let fleet = BenchFleet(spec: spec)
+            let began = ContinuousClock.now
+            let run = try await SnapferryRun.run(fleet, days: 1, workDirectory: work)
+            let wall = SnapferryRun.seconds(ContinuousClock.now - began)
+            let row = CycleFigures.of(run, fleet: fleet, strategy: "snapferry", wallSeconds: wall)
+            let naiveBegan = ContinuousClock.now
+            let naiveRun = try await NaiveRun.run(fleet, days: 1, workDirectory: work)
+            let naive = CycleFigures.of(naiveRun, fleet: fleet, strategy: "naive", wallSeconds: SnapferryRun.seconds(ContinuousClock.now - naiveBegan))
+            rows += [row, naive]
+            if format == "table" { print(BenchTable.render([row, naive])) }
+        }
+        if format == "json" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+        }
+    }
+}

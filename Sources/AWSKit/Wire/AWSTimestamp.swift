@@ -5,6 +5,7 @@ import Foundation
 public enum AWSTimestamp {
     /// Parses a response timestamp; nil if it is none of the accepted forms.
     public static func parse(_ text: String) -> Date? {
+        if let date = ISO8601Fast.parse(text) { return date }
         let t = text.trimmingCharacters(in: .whitespaces)
         if let seconds = Double(t) { return Date(timeIntervalSince1970: seconds) }
         let plain = ISO8601DateFormatter()
@@ -27,8 +28,11 @@ public enum AWSTimestamp {
 
     /// `2026-12-01T02:00:00.000Z`, the form AWS uses in XML.
     public static func format(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
+        ISO8601Fast.format(date)
+    }
+
+    /// `2026-12-01T01:00:00Z` (seconds, UTC), the form of the `snapferry:slot` tag.
+    public static func formatSeconds(_ date: Date) -> String {
+        ISO8601Fast.format(date, milliseconds: false)
     }
 }

@@ -26,11 +26,3 @@ public enum ManagedTags {
         return d[managed] == "true" && d[self.fleet] == fleet && d[self.source] == source
     }
 }
-
-extension AWSTimestamp {
-    /// `2026-12-01T01:00:00Z` (seconds, UTC), the form of the `snapferry:slot` tag.
-    public static func formatSeconds(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        return f.string(from: date)
-    }
-}

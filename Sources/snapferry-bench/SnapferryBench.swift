@@ -14,6 +14,8 @@ struct SnapferryBenchCommand: AsyncParsableCommand {
     @Option(help: "Seed of cluster sizes and AWS durations.") var seed: UInt64 = 1
     @Option(help: "table or json.") var format: String = "table"
     @Option(help: "Run only this fleet: tiny, small, medium, medium/4 or large.") var fleet: String?
+    @Option(help: "Write every AWS call of each run to DIR/<fleet>-<strategy>.csv (time, account, service, operation, code).")
+    var callsTo: String?
 
     func run() async throws {
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
@@ -42,6 +44,10 @@ struct SnapferryBenchCommand: AsyncParsableCommand {
             let naiveRun = try await NaiveRun.run(fleet, days: 1, workDirectory: work)
             let naive = CycleFigures.of(naiveRun, fleet: fleet, strategy: "naive", wallSeconds: SnapferryRun.seconds(ContinuousClock.now - naiveBegan))
             rows += [row, naive]
+            if let callsTo {
+                try CallLog.write(run.calls, to: "\(callsTo)/\(spec.name.replacingOccurrences(of: "/", with: "-"))-snapferry.csv")
+                try CallLog.write(naiveRun.calls, to: "\(callsTo)/\(spec.name.replacingOccurrences(of: "/", with: "-"))-naive.csv")
+            }
             if format == "table" { print(BenchTable.render([row, naive])) }
         }
         if format == "json" {

@@ -58,9 +58,15 @@ extension RefreshEngine {
                     }
                     do {
                         var world = TargetWorld()
-                        for chunk in stride(from: 0, to: clusterIDs.count, by: 50).map({ Array(clusterIDs[$0..<min($0 + 50, clusterIDs.count)]) }) {
+                        let chunks = stride(from: 0, to: clusterIDs.count, by: 50).map { Array(clusterIDs[$0..<min($0 + 50, clusterIDs.count)]) }
+                        for chunk in chunks {
                             world.clusters += try await rds.allDBClusters(.init(filters: [RDSFilter("db-cluster-id", chunk)])).collect()
-                            world.instances += try await rds.allDBInstances(.init(filters: [RDSFilter("db-cluster-id", chunk)])).collect()
+                        }
+                        // While every restore here is still in progress no plan looks at instances: skip reading them.
+                        if !members.allSatisfy({ Self.restoreInProgress($0, world) }) {
+                            for chunk in chunks {
+                                world.instances += try await rds.allDBInstances(.init(filters: [RDSFilter("db-cluster-id", chunk)])).collect()
+                            }
                         }
                         if !copyIDs.isEmpty {
                             world.snapshots = try await rds.allDBClusterSnapshots(
@@ -77,6 +83,15 @@ extension RefreshEngine {
             for await (key, world) in group { out[key] = world }
             return out
         }
+    }
+
+    /// The flight's new cluster exists and is still being restored (not yet available, not failed), and
+    /// nothing is being rolled back: `RefreshPlanner` can only wait, whatever the instances are.
+    static func restoreInProgress(_ flight: Flight, _ world: TargetWorld) -> Bool {
+        guard flight.record?.failure == nil else { return false }
+        let names = RefreshNames(target: flight.target, slot: flight.slot)
+        guard let incoming = world.cluster(names.incoming) else { return false }
+        return incoming.status != "available" && !RefreshPlanner.terminal.contains(incoming.status)
     }
 
     static func copyOwner(_ flight: Flight) -> String { "target:\(flight.target.name)" }

@@ -176,20 +176,34 @@ public struct RefreshEngine: Sendable {
 
     /// The passes: observe, plan, act; sleep with backoff while everything waits.
     func drive(_ flights: [Flight], candidates: [String: [SharedSnapshot]], at now: Date) async {
-        var delay = pollInitial
         let maxParallel = config.defaults.limits.maxParallel, perAccount = config.defaults.limits.maxParallelPerAccount
-        for _ in 0..<maxPasses {
+        // Each target account × region on its own schedule (see `PollSchedule`): a change in one account
+        // does not make every other one be read again.
+        var schedule = PollSchedule<String>(initial: pollInitial, max: pollMax)
+        var looks: [String: Int] = [:]
+        while true {
+            for flight in flights where flight.outcome == nil && (looks[Self.scopeKey(flight)] ?? 0) >= maxPasses {
+                flight.outcome = .unfinished("still in flight after \(maxPasses) passes; the next run resumes it")
+            }
             let active = flights.filter { $0.outcome == nil }
             if active.isEmpty { return }
-            let worlds = await observe(active)
-            await settleCopies(active, worlds)
-            var acted = false
+            let dueScopes = schedule.due(active.map(Self.scopeKey), at: clock.now)
+            let looking = active.filter { dueScopes.contains(Self.scopeKey($0)) }
+            if looking.isEmpty {
+                guard let wake = schedule.nextLook(among: active.map(Self.scopeKey)) else { return }
+                do { try await clock.sleep(until: wake, tolerance: nil) } catch { return }
+                continue
+            }
+            for scope in dueScopes { looks[scope, default: 0] += 1 }
+            let worlds = await observe(looking)
+            await settleCopies(looking, worlds)
+            var actedIn: Set<String> = []
             var work: [(Flight, RefreshStep)] = []
             // Transactions already begun count against the limits; new ones start only within them.
             var running = active.filter { $0.record != nil }
             // Quota room per account × region, read once per pass and only where a refresh would start.
             var rooms: [String: QuotaRoom?] = [:]
-            for flight in active {
+            for flight in looking {
                 let world: TargetWorld
                 switch worlds[Self.scopeKey(flight)] {
                 case .success(let seen)?:
@@ -239,7 +253,7 @@ public struct RefreshEngine: Sendable {
                 case .mustRollBack(let why):
                     flight.record?.failure = why
                     await save(flight)
-                    acted = true
+                    actedIn.insert(Self.scopeKey(flight))
                 case .done:
                     await finish(flight, .succeeded, error: nil)
                     await pruneFinalSnapshots(flight)
@@ -252,29 +266,27 @@ public struct RefreshEngine: Sendable {
             if !work.isEmpty {
                 // Flights in parallel; one flight's steps in order (they are few, and its record is not shared).
                 let byFlight = Dictionary(grouping: work) { ObjectIdentifier($0.0) }
-                // A pass that changed nothing (every step refused for a passing reason) waits before the next.
-                let progressed = await withTaskGroup(of: Bool.self) { group in
+                // A scope whose steps all were refused for a passing reason waits before its next look.
+                let progressed = await withTaskGroup(of: String?.self) { group in
                     for steps in byFlight.values {
                         group.addTask {
                             var progressed = false
                             for (flight, step) in steps { progressed = await self.perform(step, flight) || progressed }
                             if let flight = steps.first?.0 { await self.save(flight) }
-                            return progressed
+                            return progressed ? steps.first.map { Self.scopeKey($0.0) } : nil
                         }
                     }
-                    return await group.reduce(false) { $0 || $1 }
+                    var scopes: Set<String> = []
+                    for await scope in group { if let scope { scopes.insert(scope) } }
+                    return scopes
                 }
-                acted = acted || progressed
+                actedIn.formUnion(progressed)
             }
-            if acted {
-                delay = pollInitial
-                continue
+            for scope in dueScopes {
+                // A finished flight frees room for one waiting elsewhere in its account: look again at once.
+                let finished = looking.contains { Self.scopeKey($0) == scope && $0.outcome != nil }
+                schedule.looked(at: scope, now: clock.now, acted: actedIn.contains(scope) || finished, earliestDone: nil)
             }
-            do { try await clock.sleep(for: delay) } catch { return }
-            delay = min(pollMax, delay * 1.5)
-        }
-        for flight in flights where flight.outcome == nil {
-            flight.outcome = .unfinished("still in flight after \(maxPasses) passes; the next run resumes it")
         }
     }
 

@@ -46,26 +46,38 @@ extension RotationEngine {
         }
         let cache = RunCache()
         let ledger = RunLedger()
-        var delay = pollInitial
-        var passes = 0
+        // Each account × region is looked at on its own schedule: what happens in one account does
+        // not make the others be read again, and snapshots in progress are looked at when they can be done.
+        var schedule = PollSchedule<FleetObserver.Scope>(initial: pollInitial, max: pollMax)
+        var looks: [FleetObserver.Scope: Int] = [:]
         var lastWaits: [String: [String]] = [:]
+        func scope(_ source: Source) -> FleetObserver.Scope { FleetObserver.Scope(account: source.account, region: source.region) }
         while !active.isEmpty {
-            if Task.isCancelled || passes >= maxPasses {
+            let exhausted = active.filter { (looks[scope($0)] ?? 0) >= maxPasses }
+            if Task.isCancelled || !exhausted.isEmpty {
                 let why = Task.isCancelled ? "stopped before finishing; the next run resumes"
                     : "still not converged after \(maxPasses) passes"
-                for source in active where outcomes[source.name]?.failure == nil {
+                for source in Task.isCancelled ? active : exhausted where outcomes[source.name]?.failure == nil {
                     outcomes[source.name]?.failure = why
                     outcomes[source.name]?.interrupted = Task.isCancelled
                 }
-                break
+                if Task.isCancelled { break }
+                active.removeAll { (looks[scope($0)] ?? 0) >= maxPasses }
+                continue
             }
-            passes += 1
-            let observed = await observer.observe(active, at: now, cache: cache)
+            let dueScopes = schedule.due(active.map(scope), at: clock.now)
+            let looking = active.filter { dueScopes.contains(scope($0)) }
+            if looking.isEmpty {
+                guard let wake = schedule.nextLook(among: active.map(scope)) else { break }
+                do { try await clock.sleep(until: wake, tolerance: nil) } catch { continue }
+                continue
+            }
+            for s in dueScopes { looks[s, default: 0] += 1 }
+            let observed = await observer.observe(looking, at: now, cache: cache)
             await shared?.put(observed, at: wallNow())
             var work: [Work] = []
-            var waiting = false
-            var stillActive: [Source] = []
-            for source in active {
+            var stillActive = active.filter { !dueScopes.contains(scope($0)) }
+            for source in looking {
                 do {
                     let observation = try (observed[source.name] ?? .failure(CancellationError())).get()
                     let (plan, actions) = try await passPlan(source, at: now, observation: observation, cache: cache, ledger: ledger)
@@ -75,7 +87,6 @@ extension RotationEngine {
                         work.append(Work(source: source, actions: actions, observation: observation, protected: Set(plan.lastComplete)))
                         stillActive.append(source)
                     } else if outcomes[source.name]?.failure == nil, plan.actions.contains(where: { if case .wait = $0 { true } else { false } }) {
-                        waiting = true
                         stillActive.append(source)
                     }
                     if !plan.waits.isEmpty, plan.waits != lastWaits[source.name] {
@@ -92,31 +103,42 @@ extension RotationEngine {
                 }
             }
             let results = await act(work, cache: cache, ledger: ledger, allowDelete: allowDelete)
-            var progressed = false
+            var actedIn: Set<FleetObserver.Scope> = []
+            let byName = Dictionary(uniqueKeysWithValues: looking.map { ($0.name, $0) })
             for result in results {
                 outcomes[result.source]?.performedActions += result.performed
-                if !result.performed.isEmpty { progressed = true }
+                if !result.performed.isEmpty, let source = byName[result.source] { actedIn.insert(scope(source)) }
                 if let failure = result.failure {
                     outcomes[result.source]?.failure = failure
                     outcomes[result.source]?.error = result.error
                     outcomes[result.source]?.interrupted = result.interrupted
                     events?(.failed(source: result.source, message: failure))
                     stillActive.removeAll { $0.name == result.source }
-                } else if !result.refused.isEmpty {
-                    waiting = true
                 }
             }
-            active = stillActive
-            if active.isEmpty { break }
-            if progressed {
-                delay = pollInitial
-            } else if waiting {
-                do { try await clock.sleep(for: delay) } catch { continue }
-                delay = min(pollMax, delay * 1.5)
+            let wall = wallNow()
+            for s in dueScopes {
+                let members = looking.filter { scope($0) == s }
+                schedule.looked(at: s, now: clock.now, acted: actedIn.contains(s),
+                                earliestDone: Self.earliestDone(members.compactMap { try? observed[$0.name]?.get() }, at: wall))
             }
+            active = stillActive
         }
         for source in chosen { outcomes[source.name]?.declined = await ledger.declined(source.name) }
         return chosen.compactMap { outcomes[$0.name] }.sorted { $0.source < $1.source }
+    }
+
+    /// When the first snapshot being created or copied among `observations` can be done, if each has
+    /// progress to go by; nil (keep backing off) when one has none or nothing is in flight.
+    static func earliestDone(_ observations: [SourceObservation], at now: Date) -> Duration? {
+        let inFlight = observations.flatMap(\.snapshots).filter { $0.status == "creating" || $0.status == "copying" }
+        guard !inFlight.isEmpty else { return nil }
+        var soonest: Duration?
+        for snapshot in inFlight {
+            guard let done = PollSchedule<String>.earliestDone(of: snapshot, at: now) else { return nil }
+            soonest = min(soonest ?? done, done)
+        }
+        return soonest
     }
 
     /// Settles the journal against `observation` and plans one pass; returns the plan and the

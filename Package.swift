@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "SnapferryBench",
             dependencies: ["SnapferryCore", "SnapferryConfig", "SnapferryEngine", "SnapferryStore", "SnapferryDaemon",
-                           "AWSKit", "AWSSimulator", "SimServer", .product(name: "Logging", package: "swift-log")],
+                           "AWSKit", "AWSSigV4", "AWSSimulator", "SimServer", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .executableTarget(
             name: "snapferry-bench",

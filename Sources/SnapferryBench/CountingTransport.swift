@@ -8,8 +8,8 @@ struct CountingTransport: HTTPTransport {
     let time: VirtualTime
 
     func execute(_ request: HTTPRequest, timeout: Duration, logger: Logger) async throws -> HTTPResponse {
-        time.touch()
-        defer { time.touch() }
+        time.enter()
+        defer { time.leave() }
         return try await inner.execute(request, timeout: timeout, logger: logger)
     }
 }

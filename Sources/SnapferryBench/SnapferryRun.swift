@@ -46,11 +46,12 @@ public enum SnapferryRun {
         let aws = try LiveFleetAWS(config: config, environment: environment, transport: transport,
                                    clock: AnyClock(clock), now: now)
         let statePath = workDirectory.appendingPathComponent("state-\(UUID().uuidString).sqlite").path
-        let store = try SQLiteStateStore(path: statePath)
-        try await BenchHistory.record(fleet.spec, in: store)
+        let sqlite = try SQLiteStateStore(path: statePath)
+        try await BenchHistory.record(fleet.spec, in: sqlite)
+        let store = CountingStore(inner: sqlite, time: time)
         let daemonTime = DaemonClock(clock: AnyClock(clock), now: now, scale: 1)
         let build: @Sendable (FleetConfig) throws -> FleetGeneration = { config in
-            let (rotation, refresh) = EnginePair.make(config: config, aws: aws, store: store, clock: daemonTime.clock,
+            let (rotation, refresh) = EnginePair.make(config: config, aws: CountingFleetAWS(inner: aws, time: time), store: store, clock: daemonTime.clock,
                                                       wallNow: now, logLevel: .critical)
             return FleetGeneration(config: config, rotation: rotation, refresh: refresh)
         }

@@ -44,6 +44,8 @@ public actor FleetScheduler: Service {
 
     /// The slot each `source:NAME` / `target:NAME` was last started for.
     var handled: [String: Date] = [:]
+    /// Sources whose rotation is running; refreshes of their targets wait for each to be released.
+    let sourceHolds = SourceHolds([])
     var rotations: [String: Run] = [:]
     var refreshes: [String: Run] = [:]
     var nextRunID = 0
@@ -138,19 +140,19 @@ public actor FleetScheduler: Service {
             handled["source:\(source.name)"] = slot
             dueSources.append(source.name)
         }
-        if !dueSources.isEmpty { startRotation(dueSources, generation: g, at: now) }
-        // Targets due now, grouped by the rotation run they wait for (if their source's is running).
-        var groups: [Int: (wait: Task<Void, Never>?, targets: [String])] = [:]
+        if !dueSources.isEmpty {
+            await sourceHolds.hold(dueSources)
+            startRotation(dueSources, generation: g, at: now)
+        }
+        // Targets due now, in one run: each starts as soon as its own source's rotation (if running) is done.
+        var dueTargets: [String] = []
         for target in g.config.targets {
             guard let slot = target.schedule.previousFire(atOrBefore: now, in: target.timeZone),
                   handled["target:\(target.name)"] != slot, refreshes[target.name] == nil else { continue }
             handled["target:\(target.name)"] = slot
-            let dependency = rotations[target.source]
-            groups[dependency?.id ?? -1, default: (dependency?.task, [])].targets.append(target.name)
+            dueTargets.append(target.name)
         }
-        for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
-            startRefresh(group.targets, after: group.wait, generation: g, at: now)
-        }
+        if !dueTargets.isEmpty { startRefresh(dueTargets, generation: g, at: now) }
         await watchJournal()
         updateStatus(now: now)
     }
@@ -158,27 +160,24 @@ public actor FleetScheduler: Service {
     func startRotation(_ names: [String], generation g: FleetGeneration, at now: Date) {
         let id = newRunID()
         logger.info("rotation starts", metadata: ["sources": "\(names.joined(separator: ","))", "run": "\(id)"])
+        let holds = sourceHolds
         let task = Task {
-            let outcomes = await g.rotation.apply(at: now, sources: names)
+            let outcomes = await g.rotation.apply(at: now, sources: names, settled: { await holds.release($0) })
+            for name in names { await holds.release(name) }
             await self.rotationEnded(id, names: names, outcomes: outcomes)
         }
         for name in names { rotations[name] = Run(id: id, task: task) }
     }
 
-    func startRefresh(_ names: [String], after wait: Task<Void, Never>?, generation g: FleetGeneration, at now: Date) {
+    func startRefresh(_ names: [String], generation g: FleetGeneration, at now: Date) {
         let id = newRunID()
+        let waiting = names.filter { name in rotations[g.config.targets.first { $0.name == name }?.source ?? ""] != nil }
         logger.info("refresh starts", metadata: ["targets": "\(names.joined(separator: ","))", "run": "\(id)",
-                                                 "waits_for_rotation": "\(wait != nil)"])
-        let time = self.time
+                                                 "waiting_for_rotation": "\(waiting.joined(separator: ","))"])
+        let time = self.time, holds = sourceHolds
         let task = Task {
-            // Tonight's snapshot and shares first, when the source's rotation is due as well.
-            await wait?.value
-            let results: [RefreshResult]
-            if Task.isCancelled {
-                results = []
-            } else {
-                results = await g.refresh.run(at: max(now, time.now()), targets: names)
-            }
+            // A target whose source's rotation runs waits for tonight's snapshot and shares of that source only.
+            let results = Task.isCancelled ? [] : await g.refresh.run(at: max(now, time.now()), targets: names, holds: holds)
             await self.refreshEnded(id, names: names, results: results)
         }
         for name in names { refreshes[name] = Run(id: id, task: task) }

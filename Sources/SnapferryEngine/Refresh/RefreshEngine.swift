@@ -99,11 +99,12 @@ public struct RefreshEngine: Sendable {
     }
 
     /// Refreshes the due targets (all, or those named; or those of the named sources).
-    public func run(at now: Date, targets names: [String]? = nil, sources: [String]? = nil) async -> [RefreshResult] {
+    /// `holds`: sources whose rotation is running; their targets start only once each is released.
+    public func run(at now: Date, targets names: [String]? = nil, sources: [String]? = nil,
+                    holds: SourceHolds? = nil) async -> [RefreshResult] {
         var (results, flights) = await due(at: now, targets: names, sources: sources)
         if !flights.isEmpty {
-            let candidates = await candidates(for: flights, at: now)
-            await drive(flights, candidates: candidates, at: now)
+            await drive(flights, at: now, holds: holds)
         }
         for flight in flights {
             results.append(RefreshResult(target: flight.target.name, slot: flight.slot,
@@ -175,7 +176,9 @@ public struct RefreshEngine: Sendable {
     }
 
     /// The passes: observe, plan, act; sleep with backoff while everything waits.
-    func drive(_ flights: [Flight], candidates: [String: [SharedSnapshot]], at now: Date) async {
+    func drive(_ flights: [Flight], at now: Date, holds: SourceHolds?) async {
+        var candidates: [String: [SharedSnapshot]] = [:]
+        var released: Set<ObjectIdentifier> = []
         let maxParallel = config.defaults.limits.maxParallel, perAccount = config.defaults.limits.maxParallelPerAccount
         // Each target account × region on its own schedule (see `PollSchedule`): a change in one account
         // does not make every other one be read again.
@@ -185,12 +188,22 @@ public struct RefreshEngine: Sendable {
             for flight in flights where flight.outcome == nil && (looks[Self.scopeKey(flight)] ?? 0) >= maxPasses {
                 flight.outcome = .unfinished("still in flight after \(maxPasses) passes; the next run resumes it")
             }
-            let active = flights.filter { $0.outcome == nil }
-            if active.isEmpty { return }
+            // Flights whose source's rotation still runs wait for it; the others choose a snapshot now.
+            let held = await holds?.current ?? []
+            let newlyFree = flights.filter { $0.outcome == nil && !held.contains($0.target.source) && !released.contains(ObjectIdentifier($0)) }
+            if !newlyFree.isEmpty {
+                candidates.merge(await self.candidates(for: newlyFree, at: now)) { _, new in new }
+                released.formUnion(newlyFree.map(ObjectIdentifier.init))
+            }
+            let waiting = flights.contains { $0.outcome == nil && held.contains($0.target.source) }
+            let active = flights.filter { $0.outcome == nil && released.contains(ObjectIdentifier($0)) }
+            if active.isEmpty && !waiting { return }
+            // While sources are held, look at the holds at least every `pollInitial` (a local read, no AWS call).
+            let holdsCheck = waiting ? clock.now.advanced(by: pollInitial) : nil
             let dueScopes = schedule.due(active.map(Self.scopeKey), at: clock.now)
             let looking = active.filter { dueScopes.contains(Self.scopeKey($0)) }
             if looking.isEmpty {
-                guard let wake = schedule.nextLook(among: active.map(Self.scopeKey)) else { return }
+                guard let wake = [schedule.nextLook(among: active.map(Self.scopeKey)), holdsCheck].compactMap({ $0 }).min() else { return }
                 do { try await clock.sleep(until: wake, tolerance: nil) } catch { return }
                 continue
             }

@@ -31,8 +31,11 @@ public struct SourceOutcome: Sendable {
 extension RotationEngine {
     /// Rotates every source in `sources` (all when nil) as of `now`, waiting for work in flight.
     /// `allowDelete` is asked once per deletion (the CLI asks the operator without `--yes`).
+    /// `settled` hears each source's name as soon as the run is done with it (converged, failed or stopped),
+    /// so that refreshes waiting for that source can start before the others finish.
     public func apply(at now: Date, sources: [String]? = nil,
-                      allowDelete: @escaping @Sendable (String) async -> Bool = { _ in true }) async -> [SourceOutcome] {
+                      allowDelete: @escaping @Sendable (String) async -> Bool = { _ in true },
+                      settled: (@Sendable (String) async -> Void)? = nil) async -> [SourceOutcome] {
         let chosen = selected(sources)
         var outcomes = Dictionary(uniqueKeysWithValues: chosen.map { ($0.name, SourceOutcome(source: $0.name)) })
         var active: [Source] = []
@@ -62,6 +65,7 @@ extension RotationEngine {
                     outcomes[source.name]?.interrupted = Task.isCancelled
                 }
                 if Task.isCancelled { break }
+                for source in exhausted { await settled?(source.name) }
                 active.removeAll { (looks[scope($0)] ?? 0) >= maxPasses }
                 continue
             }
@@ -122,8 +126,11 @@ extension RotationEngine {
                 schedule.looked(at: s, now: clock.now, acted: actedIn.contains(s),
                                 earliestDone: Self.earliestDone(members.compactMap { try? observed[$0.name]?.get() }, at: wall))
             }
+            let remaining = Set(stillActive.map(\.name))
+            for source in active where !remaining.contains(source.name) { await settled?(source.name) }
             active = stillActive
         }
+        for source in active { await settled?(source.name) }
         for source in chosen { outcomes[source.name]?.declined = await ledger.declined(source.name) }
         return chosen.compactMap { outcomes[$0.name] }.sorted { $0.source < $1.source }
     }

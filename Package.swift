@@ -146,6 +146,7 @@ let package = Package(
                     dependencies: ["SnapferryDaemon", "SnapferryEngine", "SnapferryConfig", "SnapferryCore", "SnapferryStore",
                                    "AWSKit", "AWSSimulator", "SnapferryTestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "SnapferryBenchTests", dependencies: ["SnapferryBench", "AWSSimulator"], swiftSettings: strict),
         .testTarget(name: "SnapferryStoreTests", dependencies: ["SnapferryStore"], swiftSettings: strict),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),

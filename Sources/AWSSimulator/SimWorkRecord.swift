@@ -18,6 +18,11 @@ public struct SimWorkRecord: Sendable, Hashable {
     public var from: String?
 
     public var seconds: Double { end.timeIntervalSince(start) }
+
+    public init(kind: Kind, account: String, region: String, id: String, start: Date, end: Date, from: String? = nil) {
+        self.kind = kind; self.account = account; self.region = region; self.id = id
+        self.start = start; self.end = end; self.from = from
+    }
 }
 
 extension SimWorld {

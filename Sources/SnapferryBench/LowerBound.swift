@@ -3,7 +3,8 @@ import Foundation
 
 /// The least time a nightly cycle can take, whatever the strategy: the larger of
 /// - the longest chain of AWS durations that one source × target pair must wait through in order
-///   (snapshot, the copy that makes it shareable, restore, first instance, the two renames of a swap);
+///   (snapshot, the copy that makes it shareable, restore, first instance, the two renames of a swap,
+///   the old instance's deletion and then its cluster's);
 /// - for each capacity, the work it must carry divided by what it carries at once: copy slots per
 ///   account and region (5), cluster and instance headroom per target account (quota minus what is
 ///   there), and API tokens per account, region and service (the necessary calls at the client's rate,
@@ -69,9 +70,11 @@ public struct LowerBound: Sendable, Hashable {
                 let i = BenchFleet.source(ofTarget: k, j, spec: spec)
                 let needsCopy = spec.underDefaultKey(i) || (targetAccountsOf[i]?.count ?? 0) > 20
                 let restore = restoreOf[name] ?? 0, instance = instanceOf[name] ?? 0
+                // The swap's two renames, then the old instance's deletion before its cluster's (AWS refuses
+                // to delete a cluster that still has instances).
                 let swap = restore + instance + 2 * s.renameSeconds
-                terms["chain \(BenchFleet.sourceName(i)) → \(name)"] = shareable(i, needsCopy: needsCopy) + swap
-                headroomWork[k, default: 0] += swap + s.deleteSeconds
+                terms["chain \(BenchFleet.sourceName(i)) → \(name)"] = shareable(i, needsCopy: needsCopy) + swap + 2 * s.deleteSeconds
+                headroomWork[k, default: 0] += swap + 2 * s.deleteSeconds
             }
         }
         let earliestShareable = (0..<spec.sources).map { shareable($0, needsCopy: false) }.min() ?? 0

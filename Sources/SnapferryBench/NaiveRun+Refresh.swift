@@ -36,11 +36,30 @@ extension Naive {
               await persist({ try await rds.modifyDBCluster(ModifyDBClusterInput(clusterIdentifier: incoming, newClusterIdentifier: name,
                                                                               applyImmediately: true)) }) != nil,
               await awaitCluster(rds, name) else { return }
-        await progress.refresh(name, at: clock.nowDate)
+        // The old cluster's instances go first (AWS refuses to delete a cluster that has any), then the cluster.
         for member in members {
             _ = await persist({ try await rds.deleteDBInstance(identifier: member, skipFinalSnapshot: true) })
         }
+        for member in members { guard await awaitGone(rds, instance: member) else { return } }
         _ = await persist({ try await rds.deleteDBCluster(DeleteDBClusterInput(clusterIdentifier: retiring, skipFinalSnapshot: true)) })
+        guard await awaitGone(rds, cluster: retiring) else { return }
+        await progress.refresh(name, at: clock.nowDate)
+    }
+
+    /// Polls until describing the resource answers "not found".
+    func awaitGone(_ rds: any RDSAPI, instance: String? = nil, cluster: String? = nil) async -> Bool {
+        while true {
+            do {
+                if let instance {
+                    _ = try await rds.describeDBInstances(DescribeDBInstancesInput(instanceIdentifier: instance))
+                } else if let cluster {
+                    _ = try await rds.describeDBClusters(DescribeDBClustersInput(clusterIdentifier: cluster))
+                }
+            } catch let error as AWSError where error.code.hasSuffix("NotFound") || error.code.hasSuffix("NotFoundFault") {
+                return true
+            } catch {}
+            guard await nap() else { return false }
+        }
     }
 
     func awaitCluster(_ rds: any RDSAPI, _ id: String) async -> Bool {

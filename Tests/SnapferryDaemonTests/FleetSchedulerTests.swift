@@ -170,9 +170,14 @@ import Testing
     @Test func stop_leavesTheSnapshotInFlightJournalled_andTheNextStartFinishesItWithoutADuplicate() async throws {
         let rig = try Self.rig()
         await rig.scheduler.step()
-        // The rotation has asked for the snapshot and waits on it (virtual time does not move).
-        for _ in 0..<5000 where rig.clock.sleepers() == 0 { try? await Task.sleep(for: .milliseconds(1)) }
-        #expect(rig.clock.sleepers() > 0)
+        // The rotation has asked for the snapshot and waits on it (virtual time does not move); the refreshes,
+        // held for that rotation, sleep too.
+        func rotationWaits() async -> Bool {
+            let open = (try? await rig.store.operations(states: [.waiting], source: "alpha", limit: 10)) ?? []
+            return open.contains { $0.kind == "create" } && rig.clock.sleepers() >= 2
+        }
+        for _ in 0..<5000 { if await rotationWaits() { break }; try? await Task.sleep(for: .milliseconds(1)) }
+        #expect(await rotationWaits())
         await rig.scheduler.stop()
         #expect(await rig.scheduler.isIdle)
         let audit = try await rig.store.audit(limit: 10)

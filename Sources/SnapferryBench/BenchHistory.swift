@@ -62,17 +62,23 @@ enum BenchHistory {
 
     /// snapferry's records of those snapshots.
     static func record(_ spec: BenchFleetSpec, in store: any StateStore) async throws {
+        for record in records(spec) { try await store.recordSnapshot(record) }
+    }
+
+    static func records(_ spec: BenchFleetSpec) -> [OwnedSnapshot] {
+        var records: [OwnedSnapshot] = []
         for s in slots(spec, naive: false) {
             let account = BenchFleet.sourceAccount(s.source / spec.sourcesPerAccount)
             let primary = s.snapshots.first { !$0.isCopy }?.id
             for snapshot in s.snapshots {
-                try await store.recordSnapshot(OwnedSnapshot(
+                records.append(OwnedSnapshot(
                     identifier: snapshot.id, source: BenchFleet.sourceName(s.source), account: account, region: BenchFleet.region,
                     slot: s.slot, role: snapshot.isCopy ? .shareCopy : .primary, copiedFrom: snapshot.isCopy ? primary : nil,
                     arn: "arn:aws:rds:\(BenchFleet.region):\(account):cluster-snapshot:\(snapshot.id)",
                     sharedWith: snapshot.carries, createdAt: s.slot))
             }
         }
+        return records
     }
 
     static func stamp(_ date: Date) -> String {

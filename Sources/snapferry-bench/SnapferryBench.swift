@@ -50,6 +50,11 @@ struct SnapferryBenchCommand: AsyncParsableCommand {
             }
             if format == "table" { print(BenchTable.render([row, naive])) }
         }
+        let plannerMs = try PlannerPass.measure()
+        if format == "table" {
+            print(String(format: "planner: one rotation pass over %d sources × %d accounts (%d pairs) plans in %.1f ms (median of 7)",
+                         PlannerPass.spec.sources, PlannerPass.spec.targetAccounts, PlannerPass.spec.pairs, plannerMs))
+        }
         if format == "json" {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

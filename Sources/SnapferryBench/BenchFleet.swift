@@ -1,3 +1,4 @@
+import AWSKit
 import AWSSimulator
 import Foundation
 import SnapferryCore
@@ -139,11 +140,7 @@ public struct BenchFleet: Sendable {
     }
 }
 
-/// `2026-12-01T00:59:00Z`.
+/// `2026-12-01T01:00:00Z`.
 enum AWSTimestampText {
-    static func iso(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: date)
-    }
+    static func iso(_ date: Date) -> String { AWSTimestamp.formatSeconds(date) }
 }

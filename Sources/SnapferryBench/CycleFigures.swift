@@ -19,6 +19,14 @@ public struct CycleFigures: Sendable, Codable {
     public var refreshesMissing: Int
     public var wallSeconds: Double
     public var slowestPassMs: Double?
+    /// The bench process's peak resident set so far (snapferry and the simulated AWS together), MiB.
+    public var peakRSSMiB: Double = CycleFigures.peakRSSMiB()
+
+    public static func peakRSSMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
 
     public var makespanRatio: Double? { makespan.map { $0 / max(1, lowerBound) } }
     public var callsPerPair: Double { Double(calls) / Double(max(1, pairs)) }

@@ -55,7 +55,8 @@ public enum NaiveRun {
         _ = began
         let (calls, work) = (await world.calls(), await world.work())
         let unfinished = try await EndState.targetsNotRefreshed(fleet, world: world, since: start)
-        let cycleEnd = await progress.end(expecting: fleet.spec)
+        let cycleEnd = await progress.end(carriers: (0..<fleet.spec.sources).flatMap(naive.carriers),
+                                          refreshes: fleet.spec.refreshTargets)
         return StrategyRun(calls: calls, work: work, cycleEnd: cycleEnd, cycleStart: start, days: days,
                            slowestStep: 0, unfinished: unfinished)
     }
@@ -68,11 +69,11 @@ actor NaiveProgress {
     func share(_ id: String, at date: Date) { if shared[id] == nil { shared[id] = date } }
     func refresh(_ name: String, at date: Date) { refreshed[name] = date }
     func isShared(_ id: String) -> Bool { shared[id] != nil }
-    /// The cycle's end, if every carrier of the slot was shared and every target refreshed.
-    func end(expecting spec: BenchFleetSpec) -> Date? {
-        let carriers = (0..<spec.sources).reduce(0) { n, _ in n + spec.carriersPerSource }
-        guard shared.count >= carriers, refreshed.count == spec.refreshTargets else { return nil }
-        return (Array(shared.values) + Array(refreshed.values)).max()
+    /// The cycle's end, if every one of tonight's `carriers` was shared and every one of `refreshes` targets refreshed.
+    func end(carriers: [String], refreshes: Int) -> Date? {
+        let times = carriers.compactMap { shared[$0] }
+        guard times.count == carriers.count, refreshed.count == refreshes else { return nil }
+        return (times + Array(refreshed.values)).max()
     }
 }
 
@@ -84,7 +85,7 @@ struct Naive: Sendable {
     let clock: ManualClock
     let end: Date
     var region: String { BenchFleet.region }
-    var stamp: String { BenchHistory.stamp(BenchFleet.day) }
+    let stamp = BenchHistory.stamp(BenchFleet.day)
 
     func rds(source a: Int) -> any RDSAPI { aws.rds(config.account(named: "p\(a)")!, region: region) }
     func rds(target k: Int) -> any RDSAPI { aws.rds(config.account(named: "a\(k)")!, region: region) }
@@ -96,14 +97,23 @@ struct Naive: Sendable {
         return first > fleet.spec.carriersPerSource ? [] : (first...fleet.spec.carriersPerSource).map { "\(primary(i))-c\($0)" }
     }
     func carriers(_ i: Int) -> [String] { (fleet.spec.underDefaultKey(i) ? [] : [primary(i)]) + copies(i) }
-    /// The carrier that account `k` is shared from, and the accounts a carrier is shared with.
+    /// The carrier that account `k` is shared from.
     func carrier(_ i: Int, account k: Int) -> String { carriers(i)[k / 20] }
-    func accounts(of carrier: String, source i: Int) -> [String] {
-        guard let n = carriers(i).firstIndex(of: carrier) else { return [] }
+
+    /// The accounts any of the strategy's snapshots (tonight's or an older night's) is shared with:
+    /// `lambda-db0042-<day>-cN` carries accounts 20(N−1)+1…20N; a primary under the CMK the first 20.
+    func accounts(ofSnapshot id: String) -> [String] {
+        let parts = id.split(separator: "-")
+        guard parts.count >= 3, parts[0] == "lambda", let i = Int(parts[1].dropFirst(2)), i < fleet.spec.sources else { return [] }
+        let n: Int
+        if parts.count == 4, parts[3].hasPrefix("c"), let carrier = Int(parts[3].dropFirst()) {
+            n = carrier - 1
+        } else if parts.count == 3, !fleet.spec.underDefaultKey(i) {
+            n = 0
+        } else {
+            return []
+        }
         return (n * 20..<min(fleet.spec.targetAccounts, (n + 1) * 20)).map(BenchFleet.targetAccount)
-    }
-    func source(ofCarrier id: String) -> Int? {
-        (0..<fleet.spec.sources).first { id.hasPrefix(primary($0)) }
     }
 
     /// Sleeps one poll interval; false once the day is over or the run is stopped.
@@ -155,9 +165,8 @@ struct Naive: Sendable {
                         _ = try? await rds.deleteDBClusterSnapshot(identifier: snapshot.identifier)
                         continue
                     }
-                    guard snapshot.status == "available", let i = source(ofCarrier: snapshot.identifier) else { continue }
-                    let with = accounts(of: snapshot.identifier, source: i)
-                    if with.isEmpty { continue }
+                    let with = accounts(ofSnapshot: snapshot.identifier)
+                    guard snapshot.status == "available", !with.isEmpty else { continue }
                     if (try? await rds.modifyDBClusterSnapshotAttribute(identifier: snapshot.identifier, attributeName: "restore",
                                                                        valuesToAdd: with, valuesToRemove: [])) != nil {
                         await progress.share(snapshot.identifier, at: clock.nowDate)

@@ -8,12 +8,16 @@ extension RefreshPlanner {
     static func retire(_ plan: inout RefreshPlan, target: Target, names: RefreshNames, world: TargetWorld, stable: DBCluster,
                        retiring: DBCluster?, copyID: String?) -> RefreshPlan {
         let newInstances = world.instances(of: names.stable)
-        if stable.status != "available" || newInstances.contains(where: { $0.status != "available" }) {
+        // Instances still under their incoming names (the process stopped between the renames) get their stable names,
+        // once everything has settled. Nothing else waits for the new cluster: a backup it starts in its window
+        // (`backing-up`) must not hold the retirement of the old one, nor the end of the refresh.
+        let unrenamed = newInstances.filter { $0.identifier.lowercased().hasPrefix(names.incoming + "-") }
+        let settling = stable.status != "available" || newInstances.contains { $0.status != "available" }
+        if settling && (!unrenamed.isEmpty || stable.status == "renaming" || newInstances.contains { $0.status == "renaming" }) {
             plan.outcome = .waiting("the new cluster and its instances are settling under the stable names")
             return plan
         }
-        // Instances still under their incoming names (the process stopped between the renames) get their stable names.
-        for instance in newInstances where instance.identifier.lowercased().hasPrefix(names.incoming + "-") {
+        for instance in unrenamed {
             let number = instance.identifier.lowercased().dropFirst(names.incoming.count + 1)
             let stableName = RefreshNames.instance(Int(number) ?? 0, of: names.stable)
             if world.instance(stableName) != nil {

@@ -14,13 +14,16 @@ struct SnapferryBenchCommand: AsyncParsableCommand {
     @Option(help: "Seed of cluster sizes and AWS durations.") var seed: UInt64 = 1
     @Option(help: "table or json.") var format: String = "table"
     @Option(help: "Run only this fleet: tiny, small, medium, medium/4 or large.") var fleet: String?
+    @Flag(help: "Only the planner pass.") var plannerOnly = false
     @Option(help: "Write every AWS call of each run to DIR/<fleet>-<strategy>.csv (time, account, service, operation, code).")
     var callsTo: String?
 
     func run() async throws {
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         let fleets: [BenchFleetSpec]
-        if let fleet {
+        if plannerOnly {
+            fleets = []
+        } else if let fleet {
             guard let spec = BenchFleetSpec.named(fleet, seed: seed) else {
                 throw ValidationError("unknown fleet \(fleet); use tiny, small, medium, medium/4 or large")
             }

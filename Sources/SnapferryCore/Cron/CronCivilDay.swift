@@ -28,6 +28,17 @@ struct CronCivilDay: Sendable, Hashable {
         self.year = yearOfEra + era * 400 + (self.month <= 2 ? 1 : 0)
     }
 
+    /// Days since 1970-01-01 of year-month-day (the inverse of `init(dayNumber:)`; out-of-range
+    /// months or days roll over, so callers that must reject them compare the round trip).
+    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
     /// The day containing wall-clock second `localSeconds` (seconds since 1970-01-01 00:00 local).
     init(containingLocalSeconds localSeconds: Int) {
         self.init(dayNumber: Self.floorDivide(localSeconds, Self.secondsPerDay))

@@ -40,14 +40,18 @@ public struct SnapshotName: Sendable, Hashable, CustomStringConvertible {
     /// The prefix every snapshot of `source` starts with, for Describe filters.
     public static func prefix(source: String) -> String { "snapferry-\(source.lowercased())-" }
 
-    /// `yyyymmdd-hhmm` in UTC.
+    /// `yyyymmdd-hhmm` in UTC. Integer arithmetic: planners name every slot of every source on
+    /// each pass, and a `Calendar` per name was a tenth of a pass.
     static func stamp(_ date: Date) -> String {
-        let c = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        func pad(_ v: Int?, _ width: Int) -> String {
-            let s = String(v ?? 0)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
+        let seconds = Int((date.timeIntervalSince1970).rounded(.down))
+        let day = CronCivilDay(containingLocalSeconds: seconds)
+        let secondOfDay = seconds - day.localMidnight
+        func pad(_ v: Int, _ width: Int) -> String {
+            let s = String(v)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
         }
-        return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "-" + pad(c.hour, 2) + pad(c.minute, 2)
+        return pad(day.year, 4) + pad(day.month, 2) + pad(day.day, 2) + "-" + pad(secondOfDay / 3600, 2)
+            + pad(secondOfDay % 3600 / 60, 2)
     }
 
     /// Parses an identifier made by `description` for a known source (source names may
@@ -57,16 +61,20 @@ public struct SnapshotName: Sendable, Hashable, CustomStringConvertible {
         guard id.hasPrefix(prefix) else { return nil }
         let rest = id.dropFirst(prefix.count)
         guard rest.count >= 13 else { return nil }
-        let stamp = rest.prefix(13)
-        let digits = stamp.filter(\.isNumber)
-        guard digits.count == 12, stamp[stamp.index(stamp.startIndex, offsetBy: 8)] == "-" else { return nil }
-        func num(_ from: Int, _ len: Int) -> Int {
-            Int(digits.dropFirst(from).prefix(len)) ?? -1
+        let stamp = Array(rest.prefix(13).utf8)
+        guard stamp[8] == UInt8(ascii: "-") else { return nil }
+        var digits: [Int] = []
+        for (i, byte) in stamp.enumerated() where i != 8 {
+            guard (48...57).contains(byte) else { return nil }
+            digits.append(Int(byte) - 48)
         }
-        var comps = DateComponents()
-        comps.year = num(0, 4); comps.month = num(4, 2); comps.day = num(6, 2)
-        comps.hour = num(8, 2); comps.minute = num(10, 2)
-        guard let date = Self.utcCalendar.date(from: comps), Self.stamp(date) == String(stamp) else { return nil }
+        func num(_ from: Int, _ len: Int) -> Int { digits[from..<(from + len)].reduce(0) { $0 * 10 + $1 } }
+        let (month, day, hour, minute) = (num(4, 2), num(6, 2), num(8, 2), num(10, 2))
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60 else { return nil }
+        let seconds = CronCivilDay.dayNumber(year: num(0, 4), month: month, day: day) * 86_400 + hour * 3600 + minute * 60
+        let date = Date(timeIntervalSince1970: Double(seconds))
+        // A day past the month's end rolls over; the round trip refuses it.
+        guard Self.stamp(date) == String(decoding: stamp, as: UTF8.self) else { return nil }
         var tail = rest.dropFirst(13)
         var copy: Int?
         if tail.hasPrefix("-s"), let end = tail.dropFirst(2).firstIndex(where: { !$0.isNumber }) ?? Optional(tail.endIndex),
@@ -81,10 +89,4 @@ public struct SnapshotName: Sendable, Hashable, CustomStringConvertible {
         }
         self.init(source: source, slot: date, shareCopy: copy, target: target)
     }
-
-    private static let utcCalendar: Calendar = {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "UTC") ?? c.timeZone
-        return c
-    }()
 }

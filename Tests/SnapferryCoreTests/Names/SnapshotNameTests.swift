@@ -1,0 +1,38 @@
+import Foundation
+@testable import SnapferryCore
+import Testing
+
+/// Snapshot names against a `DateFormatter` in UTC (the oracle), and the identifiers they must refuse.
+@Suite struct SnapshotNameTests {
+    static let formatter: DateFormatter = {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd-HHmm"
+        return f
+    }()
+
+    @Test func namesAndParsesEveryMinuteShapeLikeTheFormatter() {
+        var random = SeededRandom(seed: 9)
+        for _ in 0..<3000 {
+            // 1971 … 2199, any second.
+            let date = Date(timeIntervalSince1970: Double(Int.random(in: 31_536_000...7_258_118_400, using: &random)))
+            let name = SnapshotName(source: "Orders-EU", slot: date, shareCopy: Bool.random(using: &random) ? 2 : nil)
+            let expected = "snapferry-orders-eu-\(Self.formatter.string(from: date))" + (name.shareCopy != nil ? "-s2" : "")
+            #expect(name.description == expected)
+            let parsed = SnapshotName(parsing: expected.uppercased(), source: "orders-eu")
+            #expect(parsed == name, "\(expected)")
+        }
+    }
+
+    @Test func refusesWhatItNeverMakes() {
+        for id in ["snapferry-orders-20260230-0100", "snapferry-orders-20261301-0100", "snapferry-orders-20261201-2400",
+                   "snapferry-orders-20261201-0160", "snapferry-orders-2026120a-0100", "snapferry-orders-20261201_0100",
+                   "snapferry-billing-20261201-0100", "snapferry-orders-20261201-0100-", "snapferry-orders-2026120"] {
+            #expect(SnapshotName(parsing: id, source: "orders") == nil, "\(id)")
+        }
+        let copy = SnapshotName(parsing: "snapferry-orders-20240229-2359-s3-dev", source: "orders")
+        #expect(copy?.shareCopy == 3 && copy?.target == "dev")
+        #expect(copy?.slot == Self.formatter.date(from: "20240229-2359"))
+    }
+}

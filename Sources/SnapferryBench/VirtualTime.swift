@@ -41,8 +41,9 @@ public final class VirtualTime: Sendable {
         guard var deadline = clock.nextDeadline() else { return false }
         // A long jump is worth a longer look: a task between two awaits (an actor hop, a planner pass)
         // shows neither as a sleeper nor as a call, and would wake the jump's length too late.
-        if deadline.offset - clock.now.offset > .seconds(10) {
-            guard await rest(for: 25), let again = clock.nextDeadline() else { return false }
+        let jump = deadline.offset - clock.now.offset
+        if jump > .seconds(1) {
+            guard await rest(for: jump > .seconds(30) ? 100 : 25), let again = clock.nextDeadline() else { return false }
             deadline = again
         }
         if let limit, clock.date(of: deadline) > limit {

@@ -9,7 +9,7 @@ public enum FleetLoader {
         let reader = ConfigReader(file: file)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try compose(yaml)
         } catch let error as YamlError {
             return .failure(ConfigErrors(diagnostics: [syntaxDiagnostic(error, file: file)]))
         } catch {

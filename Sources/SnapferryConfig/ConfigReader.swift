@@ -50,18 +50,19 @@ final class ConfigReader {
     }
 
     static func isNull(_ node: Node) -> Bool {
-        if case .scalar(let s) = node, s.style == .plain || s.style == .any {
-            return ["", "~", "null", "Null", "NULL"].contains(s.string)
+        guard case .scalar(let s) = node, s.style == .plain || s.style == .any else { return false }
+        switch s.string {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
         }
-        return false
     }
 
     // MARK: - Containers
 
     /// The node as a mapping, or an error naming what it should be.
-    func mapping(_ node: Node, _ path: String) -> Node.Mapping? {
+    func mapping(_ node: Node, _ path: String) -> YAMLFields? {
         record(path, node)
-        if case .mapping(let m) = node { return m }
+        if case .mapping(let m) = node { return YAMLFields(m) }
         error(path, at: node.mark, "expected a mapping of keys, got \(Self.typeName(node))")
         return nil
     }
@@ -75,7 +76,7 @@ final class ConfigReader {
     }
 
     /// Reports unknown keys (with a did-you-mean) and missing required keys of a mapping.
-    func checkKeys(_ m: Node.Mapping, _ path: String, mark: Mark?, allowed: [String], required: [String] = []) {
+    func checkKeys(_ m: YAMLFields, _ path: String, mark: Mark?, allowed: [String], required: [String] = []) {
         for (key, _) in m {
             let name = key.string ?? ""
             if !allowed.contains(name) {
@@ -91,7 +92,7 @@ final class ConfigReader {
     }
 
     /// A key's value, treating an explicit null as absent.
-    func value(_ m: Node.Mapping, _ key: String) -> Node? {
+    func value(_ m: YAMLFields, _ key: String) -> Node? {
         guard let v = m[key], !Self.isNull(v) else { return nil }
         return v
     }
@@ -101,7 +102,7 @@ final class ConfigReader {
     // MARK: - Scalars
 
     /// A scalar's text, or an error if the node is a list or mapping.
-    func string(_ m: Node.Mapping, _ key: String, _ path: String, required: Bool = false) -> String? {
+    func string(_ m: YAMLFields, _ key: String, _ path: String, required: Bool = false) -> String? {
         let p = join(path, key)
         guard let node = value(m, key) else {
             if required { error(p, at: m.mark, "missing required field") }
@@ -117,7 +118,7 @@ final class ConfigReader {
     }
 
     /// An integer value.
-    func int(_ m: Node.Mapping, _ key: String, _ path: String, required: Bool = false) -> Int? {
+    func int(_ m: YAMLFields, _ key: String, _ path: String, required: Bool = false) -> Int? {
         let p = join(path, key)
         guard let text = string(m, key, path, required: required) else { return nil }
         guard let v = Int(text.replacingOccurrences(of: "_", with: "")) else {
@@ -127,7 +128,7 @@ final class ConfigReader {
     }
 
     /// A number (integer or decimal).
-    func double(_ m: Node.Mapping, _ key: String, _ path: String, required: Bool = false) -> Double? {
+    func double(_ m: YAMLFields, _ key: String, _ path: String, required: Bool = false) -> Double? {
         let p = join(path, key)
         guard let text = string(m, key, path, required: required) else { return nil }
         guard let v = Double(text), v.isFinite else { error(p, "expected a number, got \"\(text)\""); return nil }
@@ -135,7 +136,7 @@ final class ConfigReader {
     }
 
     /// `true` or `false`.
-    func bool(_ m: Node.Mapping, _ key: String, _ path: String) -> Bool? {
+    func bool(_ m: YAMLFields, _ key: String, _ path: String) -> Bool? {
         let p = join(path, key)
         guard let text = string(m, key, path) else { return nil }
         switch text.lowercased() {
@@ -146,7 +147,7 @@ final class ConfigReader {
     }
 
     /// A duration such as `90s`, `30m`, `36h`, `7d`, `1d12h`.
-    func duration(_ m: Node.Mapping, _ key: String, _ path: String) -> Duration? {
+    func duration(_ m: YAMLFields, _ key: String, _ path: String) -> Duration? {
         let p = join(path, key)
         guard let text = string(m, key, path) else { return nil }
         guard let d = parseFleetDuration(text), d > .zero else {
@@ -157,7 +158,7 @@ final class ConfigReader {
     }
 
     /// A list of strings.
-    func stringList(_ m: Node.Mapping, _ key: String, _ path: String, required: Bool = false) -> [String]? {
+    func stringList(_ m: YAMLFields, _ key: String, _ path: String, required: Bool = false) -> [String]? {
         let p = join(path, key)
         guard let node = value(m, key) else {
             if required { error(p, at: m.mark, "missing required field") }
@@ -178,5 +179,40 @@ final class ConfigReader {
     /// Checks a string against a syntax rule, reporting the rule's message.
     func check(_ path: String, _ problem: String?) {
         if let problem { error(path, problem) }
+    }
+}
+
+/// A YAML mapping with its keys indexed by their text.
+///
+/// `Node.Mapping`'s subscript scans the pairs and compares nodes, and each comparison that meets the
+/// key resolves the looked-up key's tag with seven regular expressions: that was most of the time
+/// spent reading a large fleet file. The field names looked up here are plain words, always `str`,
+/// so the keys they matched are exactly those with the same text that are `str` or not yet resolved
+/// (a key tagged otherwise, like `!!int name`, never matched); the last such key wins, as there.
+struct YAMLFields: Sequence {
+    let mapping: Node.Mapping
+    private let byKey: [String: Node]
+
+    init(_ mapping: Node.Mapping) {
+        self.mapping = mapping
+        var byKey: [String: Node] = [:]
+        byKey.reserveCapacity(mapping.count)
+        for (key, value) in mapping {
+            guard case .scalar(let s) = key, Self.isPlainOrStr(s.tag) else { continue }
+            byKey[s.string] = value
+        }
+        self.byKey = byKey
+    }
+
+    var mark: Mark? { mapping.mark }
+
+    subscript(key: String) -> Node? { byKey[key] }
+
+    func makeIterator() -> Node.Mapping.Iterator { mapping.makeIterator() }
+
+    /// Not tagged, or tagged (or resolved) `str`.
+    static func isPlainOrStr(_ tag: Tag) -> Bool {
+        let name = tag.rawValue
+        return name.isEmpty || name == Tag.Name.str.rawValue
     }
 }

@@ -8,7 +8,7 @@ extension FleetLoader {
     static let retentionKeys = ["keep_last", "keep_hourly", "keep_daily", "keep_weekly", "keep_monthly",
                                 "keep_yearly", "keep_within"]
 
-    static func decodeSources(_ m: Node.Mapping, _ r: ConfigReader, defaults: Defaults, accounts: [Account]) -> [Source] {
+    static func decodeSources(_ m: YAMLFields, _ r: ConfigReader, defaults: Defaults, accounts: [Account]) -> [Source] {
         guard let node = r.value(m, "sources"), let items = r.sequence(node, "sources") else { return [] }
         var out: [Source] = []
         for (i, item) in items.enumerated() {
@@ -47,7 +47,7 @@ extension FleetLoader {
         do { return try CronSchedule(parsing: "0 0 * * *") } catch { preconditionFailure("constant cron expression") }
     }()
 
-    static func effectiveRegion(_ m: Node.Mapping, _ p: String, _ r: ConfigReader, defaults: Defaults,
+    static func effectiveRegion(_ m: YAMLFields, _ p: String, _ r: ConfigReader, defaults: Defaults,
                                 account: Account?) -> String {
         if let region = r.string(m, "region", p) {
             r.check("\(p).region", AWSIdentifiers.regionProblem(region))
@@ -56,7 +56,7 @@ extension FleetLoader {
         return account?.region ?? defaults.region
     }
 
-    static func zone(_ m: Node.Mapping, _ p: String, _ r: ConfigReader) -> TimeZone? {
+    static func zone(_ m: YAMLFields, _ p: String, _ r: ConfigReader) -> TimeZone? {
         guard let name = r.string(m, "timezone", p) else { return TimeZone(identifier: "UTC") }
         guard let tz = TimeZone(identifier: name) else {
             r.error("\(p).timezone", "unknown time zone \"\(name)\"; use an IANA name like UTC, Europe/Berlin or America/New_York")
@@ -65,7 +65,7 @@ extension FleetLoader {
         return tz
     }
 
-    static func cron(_ m: Node.Mapping, _ key: String, _ p: String, _ r: ConfigReader) -> CronSchedule? {
+    static func cron(_ m: YAMLFields, _ key: String, _ p: String, _ r: ConfigReader) -> CronSchedule? {
         guard let text = r.string(m, key, p), let node = r.value(m, key) else { return nil }
         do {
             return try CronSchedule(parsing: text)
@@ -80,7 +80,7 @@ extension FleetLoader {
         }
     }
 
-    static func decodeRetention(_ m: Node.Mapping, _ p: String, _ r: ConfigReader) -> RetentionPolicy? {
+    static func decodeRetention(_ m: YAMLFields, _ p: String, _ r: ConfigReader) -> RetentionPolicy? {
         let rp = "\(p).retention"
         guard let node = r.value(m, "retention"), let rm = r.mapping(node, rp) else { return nil }
         r.checkKeys(rm, rp, mark: node.mark, allowed: retentionKeys)

@@ -8,7 +8,7 @@ extension FleetLoader {
                              "instance_parameter_group", "tags", "max_snapshot_age", "post_restore", "adopt",
                              "serverless_v2", "master_password", "retire"]
 
-    static func decodeTargets(_ m: Node.Mapping, _ r: ConfigReader, defaults: Defaults, accounts: [Account]) -> [Target] {
+    static func decodeTargets(_ m: YAMLFields, _ r: ConfigReader, defaults: Defaults, accounts: [Account]) -> [Target] {
         guard let node = r.value(m, "targets"), let items = r.sequence(node, "targets") else { return [] }
         var out: [Target] = []
         for (i, item) in items.enumerated() {
@@ -72,7 +72,7 @@ extension FleetLoader {
         return out
     }
 
-    static func decodeInstances(_ m: Node.Mapping, _ p: String, _ r: ConfigReader) -> [Target.InstanceGroup] {
+    static func decodeInstances(_ m: YAMLFields, _ p: String, _ r: ConfigReader) -> [Target.InstanceGroup] {
         let ip = "\(p).instances"
         guard let node = r.value(m, "instances"), let items = r.sequence(node, ip) else { return [] }
         if items.isEmpty { r.error(ip, at: node.mark, "give at least one instance: a restored cluster has none until snapferry creates them") }
@@ -94,7 +94,7 @@ extension FleetLoader {
         return out
     }
 
-    static func decodeTags(_ m: Node.Mapping, _ p: String, _ r: ConfigReader) -> [String: String] {
+    static func decodeTags(_ m: YAMLFields, _ p: String, _ r: ConfigReader) -> [String: String] {
         guard let node = r.value(m, "tags"), let tm = r.mapping(node, "\(p).tags") else { return [:] }
         var tags: [String: String] = [:]
         for (key, value) in tm {
@@ -110,7 +110,7 @@ extension FleetLoader {
         return tags
     }
 
-    static func decodeHook(_ m: Node.Mapping, _ p: String, _ r: ConfigReader) -> Target.PostRestoreHook? {
+    static func decodeHook(_ m: YAMLFields, _ p: String, _ r: ConfigReader) -> Target.PostRestoreHook? {
         let hp = "\(p).post_restore"
         guard let node = r.value(m, "post_restore"), let hm = r.mapping(node, hp) else { return nil }
         r.checkKeys(hm, hp, mark: node.mark, allowed: ["command", "timeout"], required: ["command"])
@@ -121,7 +121,7 @@ extension FleetLoader {
         return .init(command: command, timeout: timeout)
     }
 
-    static func decodeServerless(_ m: Node.Mapping, _ p: String, _ r: ConfigReader) -> Target.ServerlessV2? {
+    static func decodeServerless(_ m: YAMLFields, _ p: String, _ r: ConfigReader) -> Target.ServerlessV2? {
         let sp = "\(p).serverless_v2"
         guard let node = r.value(m, "serverless_v2"), let sm = r.mapping(node, sp) else { return nil }
         r.checkKeys(sm, sp, mark: node.mark, allowed: ["min_capacity", "max_capacity"], required: ["min_capacity", "max_capacity"])

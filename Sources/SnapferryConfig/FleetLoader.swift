@@ -9,7 +9,7 @@ public enum FleetLoader {
         let reader = ConfigReader(file: file)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try compose(yaml)
         } catch let error as YamlError {
             return .failure(ConfigErrors(diagnostics: [syntaxDiagnostic(error, file: file)]))
         } catch {
@@ -80,7 +80,7 @@ public enum FleetLoader {
         return config
     }
 
-    static func decodeMetrics(_ m: Node.Mapping, _ r: ConfigReader) -> MetricsSettings {
+    static func decodeMetrics(_ m: YAMLFields, _ r: ConfigReader) -> MetricsSettings {
         var settings = MetricsSettings()
         guard let node = r.value(m, "metrics"), let mm = r.mapping(node, "metrics") else { return settings }
         r.checkKeys(mm, "metrics", mark: node.mark, allowed: ["listen"])
@@ -101,7 +101,7 @@ public enum FleetLoader {
         return (host.isEmpty ? nil : host, Int(s[s.index(after: colon)...]))
     }
 
-    static func decodeEndpoints(_ m: Node.Mapping, _ r: ConfigReader) -> EndpointSettings {
+    static func decodeEndpoints(_ m: YAMLFields, _ r: ConfigReader) -> EndpointSettings {
         var settings = EndpointSettings()
         guard let node = r.value(m, "endpoints"), let em = r.mapping(node, "endpoints") else { return settings }
         let keys = ["url", "rds", "sts", "kms", "ec2"]
@@ -117,7 +117,7 @@ public enum FleetLoader {
         return settings
     }
 
-    static func decodeDefaults(_ m: Node.Mapping, _ r: ConfigReader) -> Defaults {
+    static func decodeDefaults(_ m: YAMLFields, _ r: ConfigReader) -> Defaults {
         var d = Defaults()
         guard let node = r.value(m, "defaults"), let dm = r.mapping(node, "defaults") else { return d }
         r.checkKeys(dm, "defaults", mark: node.mark, allowed: ["region", "limits", "retry", "poll"])
@@ -177,7 +177,7 @@ public enum FleetLoader {
         return d
     }
 
-    static func decodeAccounts(_ m: Node.Mapping, _ r: ConfigReader, defaults: Defaults) -> [Account] {
+    static func decodeAccounts(_ m: YAMLFields, _ r: ConfigReader, defaults: Defaults) -> [Account] {
         guard let node = r.value(m, "accounts"), let am = r.mapping(node, "accounts") else { return [] }
         var out: [Account] = []
         var byID: [String: String] = [:]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SnapferryCore
 
 /// `--config PATH`, shared by every command that reads the fleet file.
 struct ConfigOptions: ParsableArguments {
@@ -28,9 +29,7 @@ enum ISOTime {
     }
 
     static func format(_ date: Date, in zone: TimeZone = .gmt) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = zone
-        return f.string(from: date)
+        formatISO8601Seconds(date, in: zone)
     }
 }
 

@@ -173,4 +173,27 @@ func diagnostics(_ yaml: String) -> [String] {
         let config = try FleetLoader.load(yaml: yaml, file: "f.yaml").get()
         #expect(config.sources[0].cluster == "orders-prod")
     }
+
+    @Test func load_threeSourcesOnOneCluster_laterOnesAreReportedAgainstEachEarlierOne() {
+        let more = """
+          - name: orders2
+            account: prod
+            cluster: orders-prod
+            schedule: "0 3 * * *"
+            retention: { keep_daily: 7 }
+          - name: orders3
+            account: prod
+            cluster: orders-prod
+            schedule: "0 4 * * *"
+            retention: { keep_daily: 7 }
+        targets:
+        """
+        let yaml = minimalFleet.replacingOccurrences(of: "targets:", with: more)
+        let tail = "; one source per cluster keeps retention sane"
+        #expect(diagnostics(yaml) == [
+            #"f.yaml:18:14: sources[1].cluster: cluster "orders-prod" in account prod is already the source "orders""# + tail,
+            #"f.yaml:23:14: sources[2].cluster: cluster "orders-prod" in account prod is already the source "orders""# + tail,
+            #"f.yaml:23:14: sources[2].cluster: cluster "orders-prod" in account prod is already the source "orders2""# + tail,
+        ])
+    }
 }

@@ -1,20 +1,20 @@
 /// A proleptic Gregorian calendar day, counted as days since 1970-01-01, with its
 /// year, month, day and weekday. Pure arithmetic: no `Calendar`, no time zone.
-struct CronCivilDay: Sendable, Hashable {
+public struct CronCivilDay: Sendable, Hashable {
     /// Days since 1970-01-01 (negative before).
-    let dayNumber: Int
+    public let dayNumber: Int
     /// Calendar year, e.g. 2026.
-    let year: Int
+    public let year: Int
     /// Month 1-12.
-    let month: Int
+    public let month: Int
     /// Day of month 1-31.
-    let day: Int
+    public let day: Int
 
     /// Seconds in a civil day of wall-clock time.
     static let secondsPerDay = 86_400
 
     /// The day with the given number of days since 1970-01-01.
-    init(dayNumber: Int) {
+    public init(dayNumber: Int) {
         // Count from 0000-03-01 in 400-year eras so that the leap day ends each cycle.
         let shifted = dayNumber + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
@@ -30,7 +30,7 @@ struct CronCivilDay: Sendable, Hashable {
 
     /// Days since 1970-01-01 of year-month-day (the inverse of `init(dayNumber:)`; out-of-range
     /// months or days roll over, so callers that must reject them compare the round trip).
-    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+    public static func dayNumber(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400

@@ -6,7 +6,10 @@ import Yams
 public enum FleetLoader {
     /// Parses and validates `yaml` (the contents of `file`). Pure: no I/O.
     public static func load(yaml: String, file: String) -> Result<FleetConfig, ConfigErrors> {
-        let reader = ConfigReader(file: file)
+        var lines = 0
+        for byte in yaml.utf8 where byte == UInt8(ascii: "\n") { lines += 1 }
+        // About one field per line.
+        let reader = ConfigReader(file: file, expectedPaths: lines)
         let root: Node?
         do {
             root = try compose(yaml)

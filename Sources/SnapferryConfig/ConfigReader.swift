@@ -10,8 +10,14 @@ final class ConfigReader {
     private(set) var diagnostics: [ConfigDiagnostic] = []
     /// Where each field path's value (or, for missing ones, the parent) starts.
     private(set) var locations: [String: Mark] = [:]
+    /// Schedules parsed so far, by expression: fleets repeat a few expressions many times.
+    var schedules: [String: CronSchedule] = [:]
 
-    init(file: String) { self.file = file }
+    /// `expectedPaths`: about how many field paths will be recorded (saves regrowing `locations`).
+    init(file: String, expectedPaths: Int = 0) {
+        self.file = file
+        locations.reserveCapacity(expectedPaths)
+    }
 
     /// Records a problem at `mark` (or 1:1 when the node has none).
     func error(_ path: String, at mark: Mark?, _ message: String) {
@@ -121,7 +127,7 @@ final class ConfigReader {
     func int(_ m: YAMLFields, _ key: String, _ path: String, required: Bool = false) -> Int? {
         let p = join(path, key)
         guard let text = string(m, key, path, required: required) else { return nil }
-        guard let v = Int(text.replacingOccurrences(of: "_", with: "")) else {
+        guard let v = Int(text.contains("_") ? text.filter { $0 != "_" } : text) else {
             error(p, "expected a whole number, got \"\(text)\""); return nil
         }
         return v
@@ -190,29 +196,35 @@ final class ConfigReader {
 /// so the keys they matched are exactly those with the same text that are `str` or not yet resolved
 /// (a key tagged otherwise, like `!!int name`, never matched); the last such key wins, as there.
 struct YAMLFields: Sequence {
-    let mapping: Node.Mapping
+    let mark: Mark?
+    /// The pairs in file order; `Node.Mapping` builds this array anew for every iteration.
+    private let pairs: [(key: Node, value: Node)]
     private let byKey: [String: Node]
 
     init(_ mapping: Node.Mapping) {
-        self.mapping = mapping
+        mark = mapping.mark
+        var pairs: [(key: Node, value: Node)] = []
         var byKey: [String: Node] = [:]
+        pairs.reserveCapacity(mapping.count)
         byKey.reserveCapacity(mapping.count)
         for (key, value) in mapping {
+            pairs.append((key, value))
             guard case .scalar(let s) = key, Self.isPlainOrStr(s.tag) else { continue }
             byKey[s.string] = value
         }
+        self.pairs = pairs
         self.byKey = byKey
     }
 
-    var mark: Mark? { mapping.mark }
-
     subscript(key: String) -> Node? { byKey[key] }
 
-    func makeIterator() -> Node.Mapping.Iterator { mapping.makeIterator() }
+    func makeIterator() -> IndexingIterator<[(key: Node, value: Node)]> { pairs.makeIterator() }
+
+    private static let str = Tag.Name.str.rawValue
 
     /// Not tagged, or tagged (or resolved) `str`.
     static func isPlainOrStr(_ tag: Tag) -> Bool {
         let name = tag.rawValue
-        return name.isEmpty || name == Tag.Name.str.rawValue
+        return name.isEmpty || name == str
     }
 }

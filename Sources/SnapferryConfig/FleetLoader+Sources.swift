@@ -10,6 +10,7 @@ extension FleetLoader {
 
     static func decodeSources(_ m: YAMLFields, _ r: ConfigReader, defaults: Defaults, accounts: [Account]) -> [Source] {
         guard let node = r.value(m, "sources"), let items = r.sequence(node, "sources") else { return [] }
+        let accountsByName = Dictionary(accounts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var out: [Source] = []
         for (i, item) in items.enumerated() {
             let p = "sources[\(i)]"
@@ -19,7 +20,7 @@ extension FleetLoader {
             let name = (r.string(sm, "name", p) ?? "").lowercased()
             if !name.isEmpty, let problem = nameProblem(name) { r.error("\(p).name", "source name \(problem)") }
             let account = r.string(sm, "account", p) ?? ""
-            let region = effectiveRegion(sm, p, r, defaults: defaults, account: accounts.first { $0.name == account })
+            let region = effectiveRegion(sm, p, r, defaults: defaults, account: accountsByName[account])
             let cluster = (r.string(sm, "cluster", p) ?? "").lowercased()
             if !cluster.isEmpty { r.check("\(p).cluster", AWSIdentifiers.rdsIdentifierProblem(cluster)) }
             let timeZone = zone(sm, p, r)
@@ -67,8 +68,11 @@ extension FleetLoader {
 
     static func cron(_ m: YAMLFields, _ key: String, _ p: String, _ r: ConfigReader) -> CronSchedule? {
         guard let text = r.string(m, key, p), let node = r.value(m, key) else { return nil }
+        if let known = r.schedules[text] { return known }
         do {
-            return try CronSchedule(parsing: text)
+            let schedule = try CronSchedule(parsing: text)
+            r.schedules[text] = schedule
+            return schedule
         } catch {
             // Point at the offending field inside the expression, past an opening quote.
             var quoted = false

@@ -10,6 +10,7 @@ extension FleetLoader {
 
     static func decodeTargets(_ m: YAMLFields, _ r: ConfigReader, defaults: Defaults, accounts: [Account]) -> [Target] {
         guard let node = r.value(m, "targets"), let items = r.sequence(node, "targets") else { return [] }
+        let accountsByName = Dictionary(accounts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var out: [Target] = []
         for (i, item) in items.enumerated() {
             let p = "targets[\(i)]"
@@ -20,7 +21,7 @@ extension FleetLoader {
             let name = (r.string(tm, "name", p) ?? "").lowercased()
             if !name.isEmpty, let problem = nameProblem(name) { r.error("\(p).name", "target name \(problem)") }
             let account = r.string(tm, "account", p) ?? ""
-            let region = effectiveRegion(tm, p, r, defaults: defaults, account: accounts.first { $0.name == account })
+            let region = effectiveRegion(tm, p, r, defaults: defaults, account: accountsByName[account])
             let cluster = (r.string(tm, "cluster", p) ?? "").lowercased()
             if !cluster.isEmpty { r.check("\(p).cluster", AWSIdentifiers.rdsIdentifierProblem(cluster)) }
             let timeZone = zone(tm, p, r)

@@ -93,7 +93,7 @@ public actor FleetScheduler: Service {
         while waitsForHTTP && !httpIsUp {
             // The service group cancels this service when the HTTP one fails to bind.
             if Task.isCancelled { return }
-            try? await Task.sleep(for: .milliseconds(10))
+            try? await Task.sleep(for: .milliseconds(1))
         }
         isReady = true
         notifier.notify("READY=1\nSTATUS=started; looking at what is due")

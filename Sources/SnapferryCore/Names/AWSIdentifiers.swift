@@ -5,7 +5,9 @@ import Foundation
 public enum AWSIdentifiers {
     /// A 12-digit AWS account id.
     public static func accountIDProblem(_ id: String) -> String? {
-        guard id.count == 12, id.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+        let valid = isASCII(id) ? id.utf8.count == 12 && id.utf8.allSatisfy(isDigit)
+            : id.count == 12 && id.allSatisfy({ $0.isASCII && $0.isNumber })
+        guard valid else {
             return "account id must be exactly 12 digits (quote it in YAML so leading zeros survive), got \"\(id)\""
         }
         return nil
@@ -25,23 +27,38 @@ public enum AWSIdentifiers {
     public static func rdsIdentifierProblem(_ id: String, maxLength: Int = 63) -> String? {
         guard let first = id.first else { return "must not be empty" }
         guard first.isASCII, first.isLetter else { return "must start with a letter, got \"\(id)\"" }
-        guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+        let allowed = isASCII(id) ? id.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "-") }
+            : id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+        guard allowed else {
             return "may contain only letters, digits and hyphens, got \"\(id)\""
         }
-        if id.contains("--") { return "must not contain two hyphens in a row, got \"\(id)\"" }
-        if id.hasSuffix("-") { return "must not end with a hyphen, got \"\(id)\"" }
-        if id.count > maxLength { return "must be at most \(maxLength) characters, got \(id.count)" }
+        // Only ASCII letters, digits and hyphens are left: one byte each.
+        let hyphen = UInt8(ascii: "-")
+        if zip(id.utf8, id.utf8.dropFirst()).contains(where: { $0 == hyphen && $1 == hyphen }) {
+            return "must not contain two hyphens in a row, got \"\(id)\""
+        }
+        if id.utf8.last == hyphen { return "must not end with a hyphen, got \"\(id)\"" }
+        if id.utf8.count > maxLength { return "must be at most \(maxLength) characters, got \(id.utf8.count)" }
         return nil
     }
 
     /// An EC2 VPC security group id (`sg-` and 8 or 17 hex digits).
     public static func securityGroupProblem(_ id: String) -> String? {
         let hex = id.dropFirst(3)
-        guard id.hasPrefix("sg-"), hex.count == 8 || hex.count == 17,
-              hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+        let lowerHex = isASCII(id) ? hex.utf8.allSatisfy { isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+            : hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+        guard id.hasPrefix("sg-"), hex.count == 8 || hex.count == 17, lowerHex else {
             return "not a security group id (sg- followed by 8 or 17 lower-case hex digits), got \"\(id)\""
         }
         return nil
+    }
+
+    // Byte checks for all-ASCII text, where they agree with Character's properties and are much
+    // cheaper (a fleet file checks thousands of names); other text takes the Character checks.
+    private static func isASCII(_ s: String) -> Bool { s.utf8.allSatisfy { $0 < 0x80 } }
+    private static func isDigit(_ b: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) }
+    private static func isLetter(_ b: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(b)
     }
 }
 

@@ -62,6 +62,14 @@ extension BenchFleetSpec {
         BenchFleetSpec(name: "tiny", sources: 2, sourcesPerAccount: 1, targetAccounts: 2, refreshesPerAccount: 1, seed: seed)
     }
 
+    /// 625 sources under `aws/rds` shared with 20 accounts (a primary and one shareable copy per slot),
+    /// keeping 8 daily slots: 10,000 snapshots in state. For the daemon's memory
+    /// (`scripts/measure-daemon-rss.py`), not a cycle row.
+    public static func rss(seed: UInt64 = 1) -> BenchFleetSpec {
+        BenchFleetSpec(name: "rss", sources: 625, sourcesPerAccount: 4, targetAccounts: 20, refreshesPerAccount: 0,
+                       retentionDays: 8, defaultKeyEvery: 1, seed: seed)
+    }
+
     public static func named(_ name: String, seed: UInt64) -> BenchFleetSpec? {
         switch name {
         case "tiny": .tiny(seed: seed)
@@ -69,6 +77,7 @@ extension BenchFleetSpec {
         case "medium": .medium(seed: seed)
         case "medium/4": .mediumReduced(seed: seed)
         case "large": .large(seed: seed)
+        case "rss": .rss(seed: seed)
         default: nil
         }
     }

@@ -14,13 +14,23 @@ struct SnapferryBenchCommand: AsyncParsableCommand {
     @Option(help: "Seed of cluster sizes and AWS durations.") var seed: UInt64 = 1
     @Option(help: "table or json.") var format: String = "table"
     @Option(help: "Run only this fleet: tiny, small, medium, medium/4 or large.") var fleet: String?
+    @Option(help: "keep_daily of every source (default 7): compare calls per day across retentions.") var retentionDays: Int?
+    @Flag(help: "Skip the naive strategy's run.") var noNaive = false
+    @Option(help: "Write the fleet's file, simulated AWS (scenario.json) and seeded state database to DIR, and stop.")
+    var writeFleet: String?
     @Flag(help: "Only the planner pass.") var plannerOnly = false
     @Option(help: "Write every AWS call of each run to DIR/<fleet>-<strategy>.csv (time, account, service, operation, code).")
     var callsTo: String?
 
     func run() async throws {
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
-        let fleets: [BenchFleetSpec]
+        var fleets: [BenchFleetSpec]
+        if let writeFleet {
+            guard var spec = BenchFleetSpec.named(fleet ?? "rss", seed: seed) else { throw ValidationError("unknown fleet \(fleet ?? "")") }
+            if let retentionDays { spec.retentionDays = retentionDays }
+            try await FleetFiles.write(BenchFleet(spec: spec), to: writeFleet)
+            return
+        }
         if plannerOnly {
             fleets = []
         } else if let fleet {
@@ -33,6 +43,10 @@ struct SnapferryBenchCommand: AsyncParsableCommand {
         } else {
             fleets = [.small(seed: seed), .medium(seed: seed)] + (full ? [.large(seed: seed)] : [])
         }
+        if let retentionDays {
+            guard (1...35).contains(retentionDays) else { throw ValidationError("--retention-days: 1 to 35") }
+            fleets = fleets.map { var spec = $0; spec.retentionDays = retentionDays; spec.name += "@\(retentionDays)d"; return spec }
+        }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("snapferry-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
@@ -43,15 +57,21 @@ struct SnapferryBenchCommand: AsyncParsableCommand {
             let run = try await SnapferryRun.run(fleet, days: 1, workDirectory: work)
             let wall = SnapferryRun.seconds(ContinuousClock.now - began)
             let row = CycleFigures.of(run, fleet: fleet, strategy: "snapferry", wallSeconds: wall)
-            let naiveBegan = ContinuousClock.now
-            let naiveRun = try await NaiveRun.run(fleet, days: 1, workDirectory: work)
-            let naive = CycleFigures.of(naiveRun, fleet: fleet, strategy: "naive", wallSeconds: SnapferryRun.seconds(ContinuousClock.now - naiveBegan))
-            rows += [row, naive]
+            var fleetRows = [row]
             if let callsTo {
                 try CallLog.write(run.calls, to: "\(callsTo)/\(spec.name.replacingOccurrences(of: "/", with: "-"))-snapferry.csv")
-                try CallLog.write(naiveRun.calls, to: "\(callsTo)/\(spec.name.replacingOccurrences(of: "/", with: "-"))-naive.csv")
             }
-            if format == "table" { print(BenchTable.render([row, naive])) }
+            if !noNaive {
+                let naiveBegan = ContinuousClock.now
+                let naiveRun = try await NaiveRun.run(fleet, days: 1, workDirectory: work)
+                fleetRows.append(CycleFigures.of(naiveRun, fleet: fleet, strategy: "naive",
+                                                 wallSeconds: SnapferryRun.seconds(ContinuousClock.now - naiveBegan)))
+                if let callsTo {
+                    try CallLog.write(naiveRun.calls, to: "\(callsTo)/\(spec.name.replacingOccurrences(of: "/", with: "-"))-naive.csv")
+                }
+            }
+            rows += fleetRows
+            if format == "table" { print(BenchTable.render(fleetRows)) }
         }
         let plannerMs = try PlannerPass.measure()
         if format == "table" {

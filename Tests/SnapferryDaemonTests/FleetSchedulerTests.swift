@@ -67,6 +67,14 @@ import Testing
         let notifier: RecordingNotifier
         let metrics: DaemonMetrics
         let configPath: String
+        let configFile: RemovedFile
+    }
+
+    /// Deletes the rig's fleet file once no rig refers to it (the suite left one per test in /tmp).
+    final class RemovedFile: Sendable {
+        let path: String
+        init(_ path: String) { self.path = path }
+        deinit { try? FileManager.default.removeItem(atPath: path) }
     }
 
     /// A scheduler over a new simulated world, or (a restart) over the world and state of `previous`.
@@ -94,7 +102,8 @@ import Testing
         let scheduler = FleetScheduler(generation: try build(config), rebuild: build, configPath: path, statePath: config.resolvedStatePath(environment: [:]),
                                        environment: [:], store: store, notifier: notifier, metrics: metrics, time: time,
                                        logger: Logger(label: "test"))
-        return Rig(clock: clock, world: world, store: store, scheduler: scheduler, notifier: notifier, metrics: metrics, configPath: path)
+        return Rig(clock: clock, world: world, store: store, scheduler: scheduler, notifier: notifier, metrics: metrics, configPath: path,
+                   configFile: RemovedFile(path))
     }
 
     /// Moves virtual time to each sleeper's deadline until the scheduler has no run left (bounded).

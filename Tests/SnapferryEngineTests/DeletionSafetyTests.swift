@@ -24,6 +24,18 @@ struct DeletionSafetyTests {
         #expect(rules().mayDelete(F.snapshot(old, day: 0)) == nil)
     }
 
+    @Test("ownership tags are read as AWS stores them: of two values for one key the last counts, and each must match")
+    func tagMatching() {
+        let ours = [AWSKit.Tag("snapferry:managed", "true"), AWSKit.Tag("snapferry:fleet", F.fleet), AWSKit.Tag("snapferry:source", "orders")]
+        #expect(ManagedTags.carries(ours, fleet: F.fleet, source: "orders"))
+        #expect(ManagedTags.carries(ours.reversed(), fleet: F.fleet, source: "orders"))
+        #expect(!ManagedTags.carries(ours + [AWSKit.Tag("snapferry:source", "billing")], fleet: F.fleet, source: "orders"))
+        #expect(ManagedTags.carries([AWSKit.Tag("snapferry:managed", "false")] + ours, fleet: F.fleet, source: "orders"))
+        #expect(!ManagedTags.carries(ours.map { $0.key == "snapferry:managed" ? AWSKit.Tag($0.key, "TRUE") : $0 },
+                                     fleet: F.fleet, source: "orders"))
+        #expect(!ManagedTags.carries(Array(ours.dropLast()), fleet: F.fleet, source: "orders"))
+    }
+
     @Test("an empty retention policy deletes nothing")
     func emptyPolicy() {
         let refusal = rules(policy: RetentionPolicy()).mayDelete(F.snapshot(old, day: 0))

@@ -105,6 +105,20 @@ struct RotationPlannerTests {
         #expect(shares.first?.remove == [old])
     }
 
+    @Test("an account swapped for another in share_with: one share call adds the new and removes the old")
+    func swappedAccount() throws {
+        let (config, source) = try F.source(targets: 3)
+        let old = "299999999999"
+        let recorded = Array(F.targetIDs(3).dropLast()) + [old]
+        let plan = RotationPlanner.plan(F.input(config, source, now: F.slot(0).addingTimeInterval(600),
+                                                snapshots: [F.snapshot(F.name(0), day: 0)],
+                                                owned: [F.owned(F.name(0), day: 0, sharedWith: recorded)]))
+        let shares = plan.actions.compactMap(\.shareChange)
+        #expect(shares.count == 1)
+        #expect(shares.first?.add == [F.targetIDs(3).last!])
+        #expect(shares.first?.remove == [old])
+    }
+
     @Test("retention deletes a pruned primary's shareable copies before the primary")
     func retentionDeletesCarriersFirst() throws {
         let (config, source) = try F.source(targets: 3, retention: "{ keep_last: 1 }")

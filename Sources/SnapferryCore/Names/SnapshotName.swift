@@ -18,20 +18,34 @@ public struct SnapshotName: Sendable, Hashable, CustomStringConvertible {
     /// The target whose account holds this copy, if any.
     public let target: String?
 
+    /// The RDS identifier, made once: planners compare and look up names many times per pass.
+    public let description: String
+
     /// Creates the name of a snapshot of `source` for `slot`.
     public init(source: String, slot: Date, shareCopy: Int? = nil, target: String? = nil) {
-        self.source = source.lowercased()
-        self.slot = Date(timeIntervalSince1970: (slot.timeIntervalSince1970 / 60).rounded(.down) * 60)
-        self.shareCopy = shareCopy
-        self.target = target?.lowercased()
-    }
-
-    /// The RDS identifier.
-    public var description: String {
+        let source = source.lowercased(), target = target?.lowercased()
+        let slot = Date(timeIntervalSince1970: (slot.timeIntervalSince1970 / 60).rounded(.down) * 60)
         var id = "snapferry-\(source)-\(Self.stamp(slot))"
         if let shareCopy { id += "-s\(shareCopy)" }
         if let target { id += "-\(target)" }
-        return id
+        self.init(source: source, slot: slot, shareCopy: shareCopy, target: target, description: id)
+    }
+
+    private init(source: String, slot: Date, shareCopy: Int?, target: String?, description: String) {
+        self.source = source; self.slot = slot; self.shareCopy = shareCopy; self.target = target
+        self.description = description
+    }
+
+    /// The `n`th shareable copy of this primary (`-sN` appended to the identifier, not rebuilt).
+    public func shareCopy(_ n: Int) -> SnapshotName {
+        guard shareCopy == nil, target == nil else { return SnapshotName(source: source, slot: slot, shareCopy: n) }
+        return SnapshotName(source: source, slot: slot, shareCopy: n, target: nil, description: description + "-s\(n)")
+    }
+
+    /// `id` in lower case; RDS identifiers are ASCII and mostly lower case already, and a planner
+    /// pass asks this of every identifier it sees: no copy when nothing changes.
+    public static func lowercasedIdentifier(_ id: String) -> String {
+        id.utf8.contains { $0 >= 0x80 || (0x41...0x5A).contains($0) } ? id.lowercased() : id
     }
 
     /// The primary's name for this slot (drops copy and target suffixes).
@@ -57,36 +71,53 @@ public struct SnapshotName: Sendable, Hashable, CustomStringConvertible {
     /// Parses an identifier made by `description` for a known source (source names may
     /// contain hyphens, so the source is given, not guessed). Case-insensitive.
     public init?(parsing id: String, source: String) {
-        let id = id.lowercased(), prefix = Self.prefix(source: source)
-        guard id.hasPrefix(prefix) else { return nil }
-        let rest = id.dropFirst(prefix.count)
-        guard rest.count >= 13 else { return nil }
-        let stamp = Array(rest.prefix(13).utf8)
-        guard stamp[8] == UInt8(ascii: "-") else { return nil }
-        var digits: [Int] = []
-        for (i, byte) in stamp.enumerated() where i != 8 {
-            guard (48...57).contains(byte) else { return nil }
-            digits.append(Int(byte) - 48)
+        let id = Self.lowercasedIdentifier(id), source = Self.lowercasedIdentifier(source)
+        // `snapferry-<source>-` without building it.
+        var utf8 = id.utf8[...]
+        for part in ["snapferry-".utf8[...], source.utf8[...], "-".utf8[...]] {
+            guard utf8.starts(with: part) else { return nil }
+            utf8 = utf8.dropFirst(part.count)
         }
-        func num(_ from: Int, _ len: Int) -> Int { digits[from..<(from + len)].reduce(0) { $0 * 10 + $1 } }
-        let (month, day, hour, minute) = (num(4, 2), num(6, 2), num(8, 2), num(10, 2))
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60 else { return nil }
-        let seconds = CronCivilDay.dayNumber(year: num(0, 4), month: month, day: day) * 86_400 + hour * 3600 + minute * 60
-        let date = Date(timeIntervalSince1970: Double(seconds))
-        // A day past the month's end rolls over; the round trip refuses it.
-        guard Self.stamp(date) == String(decoding: stamp, as: UTF8.self) else { return nil }
-        var tail = rest.dropFirst(13)
+        let bytes = Array(utf8)
+        // yyyymmdd-hhmm, then optionally -sN, then optionally -<target>.
+        guard bytes.count >= 13, bytes[8] == UInt8(ascii: "-") else { return nil }
+        func number(_ from: Int, _ length: Int) -> Int? {
+            var value = 0
+            for byte in bytes[from..<(from + length)] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte) - 48
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(4, 2), let day = number(6, 2),
+              let hour = number(9, 2), let minute = number(11, 2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60 else { return nil }
+        let dayNumber = CronCivilDay.dayNumber(year: year, month: month, day: day)
+        // A day past the month's end (20260231) rolls over into the next month; refuse it.
+        guard CronCivilDay(dayNumber: dayNumber).day == day else { return nil }
+        let slot = Date(timeIntervalSince1970: Double(dayNumber * 86_400 + hour * 3600 + minute * 60))
+        var at = 13
         var copy: Int?
-        if tail.hasPrefix("-s"), let end = tail.dropFirst(2).firstIndex(where: { !$0.isNumber }) ?? Optional(tail.endIndex),
-           let n = Int(tail[tail.index(tail.startIndex, offsetBy: 2)..<end]), n >= 1 {
-            copy = n
-            tail = tail[end...]
+        var canonical = true
+        if bytes.count > at + 2, bytes[at] == UInt8(ascii: "-"), bytes[at + 1] == UInt8(ascii: "s") {
+            var end = at + 2
+            while end < bytes.count, (48...57).contains(bytes[end]) { end += 1 }
+            // Up to 18 digits cannot overflow; a longer run is no copy number (as `Int(_:)` would refuse it).
+            if end > at + 2, end - at - 2 <= 18, let n = number(at + 2, end - at - 2), n >= 1 {
+                copy = n
+                canonical = bytes[at + 2] != UInt8(ascii: "0")  // `-s01` names the copy `-s1`
+                at = end
+            }
         }
         var target: String?
-        if !tail.isEmpty {
-            guard tail.hasPrefix("-"), tail.count > 1 else { return nil }
-            target = String(tail.dropFirst())
+        if at < bytes.count {
+            guard bytes[at] == UInt8(ascii: "-"), bytes.count > at + 1 else { return nil }
+            target = String(decoding: bytes[(at + 1)...], as: UTF8.self)
         }
-        self.init(source: source, slot: date, shareCopy: copy, target: target)
+        if canonical {
+            self.init(source: source, slot: slot, shareCopy: copy, target: target, description: id)
+        } else {
+            self.init(source: source, slot: slot, shareCopy: copy, target: target)
+        }
     }
 }

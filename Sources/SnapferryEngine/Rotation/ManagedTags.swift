@@ -22,7 +22,17 @@ public enum ManagedTags {
 
     /// True when the tags say this fleet's `source` made it. Ownership also needs the state record.
     public static func carries(_ tags: [Tag], fleet: String, source: String) -> Bool {
-        let d = tags.dictionary
-        return d[managed] == "true" && d[self.fleet] == fleet && d[self.source] == source
+        // A scan, not `tags.dictionary`: planners ask this of every snapshot on every pass.
+        // As in the dictionary, the last of duplicate keys wins.
+        var (isManaged, isFleet, isSource) = (false, false, false)
+        for tag in tags {
+            switch tag.key {
+            case managed: isManaged = tag.value == "true"
+            case self.fleet: isFleet = tag.value == fleet
+            case self.source: isSource = tag.value == source
+            default: break
+            }
+        }
+        return isManaged && isFleet && isSource
     }
 }

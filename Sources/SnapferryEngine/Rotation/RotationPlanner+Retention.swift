@@ -7,7 +7,7 @@ extension RotationPlanner {
     /// complete one) and turns removals into deletions of each primary and its shareable copies,
     /// through `DeletionSafety`. Nothing is removed before some slot is complete.
     static func retentionPlan(_ input: RotationInput, counted: [SlotState], lastComplete: SlotState?,
-                              ours: [DBClusterSnapshot], safety: DeletionSafety)
+                              ours: [DBClusterSnapshot], index: ObservedSnapshots, safety: DeletionSafety)
         -> (deletions: [RotationAction], kept: [(id: String, reasons: [String])]) {
         guard let lastComplete else {
             return ([], counted.map { (id: $0.id, reasons: ["no slot is complete yet; nothing is pruned"]) })
@@ -21,7 +21,7 @@ extension RotationPlanner {
         }
         var deletions: [RotationAction] = []
         for removed in decision.remove {
-            deletions += slotDeletions(removed.id, ours: ours, safety: safety,
+            deletions += slotDeletions(removed.id, ours: ours, index: index, safety: safety,
                                        reason: "not kept by retention (\(describe(source.retention)))")
         }
         return (deletions, kept)
@@ -29,11 +29,11 @@ extension RotationPlanner {
 
     /// Deletions of a slot's shareable copies, then of its primary when every copy can go too
     /// (a copy in flight keeps its source).
-    static func slotDeletions(_ primaryID: String, ours: [DBClusterSnapshot], safety: DeletionSafety,
+    static func slotDeletions(_ primaryID: String, ours: [DBClusterSnapshot], index: ObservedSnapshots, safety: DeletionSafety,
                               reason: String) -> [RotationAction] {
         let primaryID = primaryID.lowercased()
         let copies = ours.filter {
-            guard let name = SnapshotName(parsing: $0.identifier, source: safety.source) else { return false }
+            guard let name = index.name(of: $0) else { return false }
             return name.shareCopy != nil && name.primary.description == primaryID
         }
         var deletions: [RotationAction] = []
@@ -54,7 +54,7 @@ extension RotationPlanner {
     /// Under quota pressure: what retention would remove if the slot being created already counted,
     /// minus the last complete slot, minus what is already being deleted.
     static func pressureDeletions(_ input: RotationInput, counted: [SlotState], lastComplete: SlotState?, slot: Date?,
-                                  ours: [DBClusterSnapshot], safety: DeletionSafety, already: Set<String>,
+                                  ours: [DBClusterSnapshot], index: ObservedSnapshots, safety: DeletionSafety, already: Set<String>,
                                   quota: AccountQuota) -> [RotationAction] {
         guard let slot, let lastComplete else { return [] }
         let pending = "\u{0}pending"
@@ -62,7 +62,7 @@ extension RotationPlanner {
         let decision = applyRetention(items, policy: input.source.retention, now: input.now, timeZone: input.source.timeZone)
         var deletions: [RotationAction] = []
         for removed in decision.remove where removed.id != lastComplete.id && removed.id != pending && !already.contains(removed.id) {
-            deletions += slotDeletions(removed.id, ours: ours, safety: safety,
+            deletions += slotDeletions(removed.id, ours: ours, index: index, safety: safety,
                                        reason: "early, to make room under the ManualClusterSnapshots quota (\(quota.used) of \(quota.max)); retention removes it once the new slot counts")
         }
         return deletions.filter { !already.contains($0.deletedID ?? "") }

@@ -53,15 +53,16 @@ public enum RotationPlanner {
         let ownedByID = Dictionary(input.owned.map { ($0.identifier, $0) }, uniquingKeysWith: { a, _ in a })
 
         // Ours = tagged for this fleet and source AND recorded in the state database.
+        let index = ObservedSnapshots(obs.snapshots, source: source.name)
         let ours = obs.snapshots.filter {
-            ownedByID[$0.identifier.lowercased()] != nil && ManagedTags.carries($0.tags, fleet: input.fleet, source: source.name)
+            ownedByID[ObservedSnapshots.key($0.identifier)] != nil && ManagedTags.carries($0.tags, fleet: input.fleet, source: source.name)
         }
-        let slots = slotStates(input, ours: ours, ownedByID: ownedByID)
+        let slots = slotStates(input, ours: ours, ownedByID: ownedByID, index: index)
 
         // 1. The newest due slot's snapshot.
         var creating = 0
         if let slot {
-            let create = createAction(input, slot: slot)
+            let create = createAction(input, slot: slot, index: index)
             actions += create.actions
             creating += create.creates
         }
@@ -71,7 +72,7 @@ public enum RotationPlanner {
         let newer = slots.filter { $0.slot > (lastComplete?.slot ?? .distantPast) }
         let counted = slots.filter { $0.isUsable && $0.slot <= (lastComplete?.slot ?? .distantPast) }
         let safety = safetyRules(input, ours: ours, lastComplete: lastComplete, slots: slots)
-        let retention = retentionPlan(input, counted: counted, lastComplete: lastComplete, ours: ours, safety: safety)
+        let retention = retentionPlan(input, counted: counted, lastComplete: lastComplete, ours: ours, index: index, safety: safety)
         var kept = retention.kept
         for s in newer where !s.isFailed {
             kept.append((id: s.id, reasons: ["not complete yet; counts toward retention once complete"]))
@@ -127,7 +128,7 @@ public enum RotationPlanner {
         }
         let primaryIDs = Set(slots.map(\.id))
         for s in ours where s.status == "available" || SlotState.terminalFailures.contains(s.status) {
-            guard let name = SnapshotName(parsing: s.identifier, source: source.name), name.shareCopy != nil,
+            guard let name = index.name(of: s), name.shareCopy != nil,
                   !primaryIDs.contains(name.primary.description) else { continue }
             deleteOnce(s, "shareable copy whose snapshot \(name.primary) is gone")
         }
@@ -144,7 +145,7 @@ public enum RotationPlanner {
         // slot counts goes early, never the last complete slot; never what snapferry does not own.
         if let quota = obs.quota, creating > 0, quota.used - Int64(deletions.count) + Int64(creating) > quota.max {
             deletions += pressureDeletions(input, counted: counted, lastComplete: lastComplete, slot: slot,
-                                           ours: ours, safety: safety, already: Set(deletions.compactMap(\.deletedID)),
+                                           ours: ours, index: index, safety: safety, already: Set(deletions.compactMap(\.deletedID)),
                                            quota: quota)
             if quota.used - Int64(deletions.count) + Int64(creating) > quota.max {
                 actions = actions.filter { $0.createdID == nil }
@@ -155,17 +156,17 @@ public enum RotationPlanner {
                                 lastComplete: lastComplete?.memberIDs ?? [])
         result.unrecorded = obs.snapshots.filter {
             ownedByID[$0.identifier.lowercased()] == nil && ManagedTags.carries($0.tags, fleet: input.fleet, source: source.name)
-                && SnapshotName(parsing: $0.identifier, source: source.name) != nil
+                && index.name(of: $0) != nil
         }.map { $0.identifier.lowercased() }.sorted()
         result.keyWarnings = keyWarnings(input)
         return result
     }
 
     /// The create (or copy of the newest automated snapshot) for the newest due slot, when it does not exist yet.
-    static func createAction(_ input: RotationInput, slot: Date) -> (actions: [RotationAction], creates: Int) {
+    static func createAction(_ input: RotationInput, slot: Date, index: ObservedSnapshots) -> (actions: [RotationAction], creates: Int) {
         let source = input.source
         let id = SnapshotName(source: source.name, slot: slot).description
-        guard input.observation.snapshot(id) == nil else { return ([], 0) }
+        guard index.snapshot(id) == nil else { return ([], 0) }
         let tags = ManagedTags.forSnapshot(fleet: input.fleet, source: source.name, slot: slot)
         guard let cluster = input.observation.cluster else {
             return ([.blocked("source cluster \(source.cluster) does not exist in account \(input.accountID) (\(source.region)); fix sources[].cluster or the account")], 0)
@@ -191,11 +192,11 @@ public enum RotationPlanner {
         if let why = state.unshareable { return ([.blocked(why)], 0, []) }
         var actions: [RotationAction] = [], deletions: [RotationAction] = []
         var copies = 0
-        let tags = ManagedTags.forSnapshot(fleet: input.fleet, source: input.source.name, slot: state.slot)
         let shareable = isShareable(state.primary, input)
         for carrier in state.carriers {
             guard let snapshot = carrier.snapshot else {
                 let key = shareable ? (state.primary.kmsKeyId ?? input.source.kmsKey ?? "") : (input.source.kmsKey ?? "")
+                let tags = ManagedTags.forSnapshot(fleet: input.fleet, source: input.source.name, slot: state.slot)
                 actions.append(.copyForSharing(from: state.primary.identifier, id: carrier.id, kmsKey: key, slot: state.slot, tags: tags))
                 copies += 1
                 continue
@@ -209,6 +210,8 @@ public enum RotationPlanner {
                 continue
             }
             let add = carrier.accounts.filter { !carrier.recorded.contains($0) }
+            // Every account recorded is one of the chunk's (the usual case): nothing to remove.
+            if add.isEmpty && carrier.recorded.count == carrier.accounts.count { continue }
             let remove = carrier.recorded.subtracting(carrier.accounts).sorted()
             if !add.isEmpty || !remove.isEmpty { actions.append(.share(id: carrier.id, add: add, remove: remove)) }
         }

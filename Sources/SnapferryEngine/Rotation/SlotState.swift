@@ -54,14 +54,18 @@ struct SlotState: Sendable {
 
 extension RotationPlanner {
     /// The owned primaries of the source with their carriers, oldest slot first.
-    static func slotStates(_ input: RotationInput, ours: [DBClusterSnapshot], ownedByID: [String: OwnedSnapshot]) -> [SlotState] {
-        let accounts = input.shareAccountIDs.sorted()
+    static func slotStates(_ input: RotationInput, ours: [DBClusterSnapshot], ownedByID: [String: OwnedSnapshot],
+                           index: ObservedSnapshots) -> [SlotState] {
+        let accounts = Set(input.shareAccountIDs).sorted()
         let chunks = stride(from: 0, to: accounts.count, by: maxSharesPerSnapshot).map {
             Array(accounts[$0..<min($0 + maxSharesPerSnapshot, accounts.count)])
         }
+        // The state database stores shares sorted and unique, so a carrier shared as planned records
+        // exactly its chunk: reuse the chunk's set instead of hashing 20 accounts per carrier per pass.
+        let chunkSets = chunks.map(Set.init)
         var states: [SlotState] = []
         for snapshot in ours {
-            guard let name = SnapshotName(parsing: snapshot.identifier, source: input.source.name),
+            guard let name = index.name(of: snapshot),
                   name.shareCopy == nil, name.target == nil else { continue }
             let shareable = isShareable(snapshot, input)
             var unshareable: String?
@@ -71,11 +75,12 @@ extension RotationPlanner {
             var carriers: [SlotState.Carrier] = []
             for (k, chunk) in chunks.enumerated() {
                 // A shareable primary carries the first 20 accounts itself; otherwise copies -s1, -s2, … do.
-                let carrierName = shareable && k == 0 ? name : SnapshotName(source: name.source, slot: name.slot, shareCopy: k + 1)
+                let carrierName = shareable && k == 0 ? name : name.shareCopy(k + 1)
                 let id = carrierName.description
-                let observed = carrierName.shareCopy == nil ? snapshot : input.observation.snapshot(id)
+                let observed = carrierName.shareCopy == nil ? snapshot : index.snapshot(id)
+                let recorded = ownedByID[id]?.sharedWith ?? []
                 carriers.append(.init(name: carrierName, accounts: chunk, snapshot: observed,
-                                      recorded: Set(ownedByID[id]?.sharedWith ?? [])))
+                                      recorded: recorded == chunk ? chunkSets[k] : Set(recorded)))
             }
             states.append(SlotState(name: name, primary: snapshot, carriers: carriers, unshareable: unshareable))
         }

@@ -35,4 +35,18 @@ import Testing
         #expect(copy?.shareCopy == 3 && copy?.target == "dev")
         #expect(copy?.slot == Self.formatter.date(from: "20240229-2359"))
     }
+
+    /// A parsed name is the name snapferry would make: its identifier is the canonical one, also when
+    /// the input spells the copy number with a leading zero; a digit run too long for a number is a target.
+    @Test func parsedNamesCarryTheIdentifierSnapferryWouldMake() {
+        let padded = SnapshotName(parsing: "snapferry-orders-20261201-0100-s01", source: "orders")
+        #expect(padded?.shareCopy == 1)
+        #expect(padded?.description == "snapferry-orders-20261201-0100-s1")
+        let long = SnapshotName(parsing: "snapferry-orders-20261201-0100-s99999999999999999999", source: "orders")
+        #expect(long?.shareCopy == nil)
+        #expect(long?.target == "s99999999999999999999")
+        let mixed = SnapshotName(parsing: "SnapFerry-Orders-20261201-0100-S2-Dev", source: "ORDERS")
+        #expect(mixed?.description == "snapferry-orders-20261201-0100-s2-dev")
+        #expect(mixed == SnapshotName(source: "orders", slot: Self.formatter.date(from: "20261201-0100")!, shareCopy: 2, target: "dev"))
+    }
 }

@@ -38,6 +38,19 @@ def status_kib(pid, field):
     return None
 
 
+def print_mappings(pid, count):
+    """The mappings of `pid` holding the most resident memory, summed by file (anonymous ones as [anon])."""
+    totals, name = {}, None
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        fields = line.split()
+        if fields and "-" in fields[0] and len(fields) >= 5:
+            name = fields[5] if len(fields) > 5 else "[anon]"
+        elif fields and fields[0] == "Rss:":
+            totals[name] = totals.get(name, 0) + int(fields[1])
+    for mapping, kib in sorted(totals.items(), key=lambda kv: -kv[1])[:count]:
+        print(f"  {kib / 1024:7.1f} MiB  {mapping}")
+
+
 def start_sim(binary, scenario, log):
     proc = subprocess.Popen([binary, "--listen", "127.0.0.1:0", "--time-scale", "1", "--scenario", scenario],
                             stdout=subprocess.PIPE, stderr=log, text=True)
@@ -56,6 +69,7 @@ def main():
     p.add_argument("--bin", default=str(REPO / ".build/release/snapferry"))
     p.add_argument("--sim", default=str(REPO / ".build/release/snapferry-sim"))
     p.add_argument("--bench", default=str(REPO / ".build/release/snapferry-bench"))
+    p.add_argument("--mappings", type=int, default=0, help="also print the N mappings holding the most RSS at the end")
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="snapferry-rss.") as work:
         subprocess.run([args.bench, "--write-fleet", work, "--fleet", args.fleet], check=True, timeout=300)
@@ -77,15 +91,19 @@ def main():
         try:
             deadline = time.monotonic() + args.seconds
             while time.monotonic() < deadline and daemon.poll() is None:
-                rss = status_kib(daemon.pid, "VmRSS")
-                if rss is not None:
-                    samples.append(rss)
+                rss, anon = status_kib(daemon.pid, "VmRSS"), status_kib(daemon.pid, "RssAnon")
+                if rss is not None and anon is not None:
+                    samples.append((rss, anon))
+                    if len(samples) % 100 == 0:
+                        print(f"  {len(samples) / 10:5.0f} s: VmRSS {rss / 1024:6.1f} MiB, RssAnon {anon / 1024:6.1f} MiB", flush=True)
                 time.sleep(0.1)
             if daemon.poll() is not None:
                 log.flush()
                 sys.exit(f"the daemon exited with {daemon.returncode}:\n"
                          + (Path(work) / "peers.log").read_text(errors="replace")[-3000:])
             peak = status_kib(daemon.pid, "VmHWM")
+            if args.mappings:
+                print_mappings(daemon.pid, args.mappings)
             with urllib.request.urlopen(f"{endpoint}/_sim/calls", timeout=10) as r:
                 calls = json.loads(r.read())
         finally:
@@ -101,8 +119,9 @@ def main():
         served = len(calls) if isinstance(calls, list) else len(calls.get("calls", []))
         print(f"fleet {args.fleet}: {manifest['sources']} sources, {recorded} snapshots in state; "
               f"{served} AWS calls served in {args.seconds:.0f} s")
-        print(f"daemon peak RSS (VmHWM): {peak / 1024:.1f} MiB; last VmRSS {samples[-1] / 1024:.1f} MiB "
-              f"({len(samples)} samples)")
+        print(f"daemon peak RSS (VmHWM): {peak / 1024:.1f} MiB; of the samples, most anonymous memory (heap, "
+              f"stacks; RssAnon) {max(a for _, a in samples) / 1024:.1f} MiB, the rest file-backed (code, "
+              f"libraries); last VmRSS {samples[-1][0] / 1024:.1f} MiB ({len(samples)} samples)")
 
 
 if __name__ == "__main__":

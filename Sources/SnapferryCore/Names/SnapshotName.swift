@@ -45,7 +45,10 @@ public struct SnapshotName: Sendable, Hashable, CustomStringConvertible {
     /// `id` in lower case; RDS identifiers are ASCII and mostly lower case already, and a planner
     /// pass asks this of every identifier it sees: no copy when nothing changes.
     public static func lowercasedIdentifier(_ id: String) -> String {
-        id.utf8.contains { $0 >= 0x80 || (0x41...0x5A).contains($0) } ? id.lowercased() : id
+        let needsLowering = id.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 >= 0x80 || (0x41...0x5A).contains($0) }
+        } ?? true
+        return needsLowering ? id.lowercased() : id
     }
 
     /// The primary's name for this slot (drops copy and target suffixes).

@@ -1,28 +1,27 @@
 import AWSKit
 import SnapferryCore
 
-/// A source's observed snapshots, indexed once per plan: by lower-cased identifier, and the
+/// A source's observed snapshots, indexed once per plan: by lower-cased identifier, with the
 /// snapferry name each identifier parses to. The planner looks up carriers and names of every
 /// snapshot several times per pass; over 10,000 source × account pairs, re-scanning and
 /// re-parsing was most of a pass.
 struct ObservedSnapshots {
-    private var byID: [String: DBClusterSnapshot] = [:]
-    private var names: [String: SnapshotName] = [:]
+    private var byID: [String: (snapshot: DBClusterSnapshot, name: SnapshotName?)] = [:]
 
     init(_ snapshots: [DBClusterSnapshot], source: String) {
         byID.reserveCapacity(snapshots.count)
+        let source = SnapshotName.lowercasedIdentifier(source)
         for snapshot in snapshots {
             let id = Self.key(snapshot.identifier)
             // The first of two identifiers that differ only in case, as `SourceObservation.snapshot(_:)`.
-            if byID[id] == nil { byID[id] = snapshot }
-            if names[id] == nil, let name = SnapshotName(parsing: id, source: source) { names[id] = name }
+            if byID[id] == nil { byID[id] = (snapshot, SnapshotName(parsing: id, source: source)) }
         }
     }
 
-    func snapshot(_ id: String) -> DBClusterSnapshot? { byID[Self.key(id)] }
+    func snapshot(_ id: String) -> DBClusterSnapshot? { byID[Self.key(id)]?.snapshot }
 
     /// The name `snapshot` parses to for this source, nil for identifiers snapferry never makes.
-    func name(of snapshot: DBClusterSnapshot) -> SnapshotName? { names[Self.key(snapshot.identifier)] }
+    func name(of snapshot: DBClusterSnapshot) -> SnapshotName? { byID[Self.key(snapshot.identifier)]?.name }
 
     static func key(_ id: String) -> String { SnapshotName.lowercasedIdentifier(id) }
 }

@@ -37,22 +37,25 @@ public struct SimFaultRules: Sendable, Hashable, Codable {
         /// Probability that an accepted CreateDBClusterSnapshot or CopyDBClusterSnapshot ends
         /// `failed` instead of `available` (as a copy does when KMS access is lost mid-way).
         public var failAfterAcceptRate: Double
+        /// The rule applies to this many more matching requests, then to none (nil: to all). Makes
+        /// "the first two copies are throttled" exact instead of a probability.
+        public var times: Int?
 
         /// Creates a rule.
         public init(service: String = "*", operation: String = "*", account: String = "*", errorRate: Double = 0,
                     code: String = "InternalFailure", status: Int = 500, message: String = "Simulated fault",
                     latencyMs: [Double]? = nil, latencyRate: Double = 0, resetRate: Double = 0, truncateRate: Double = 0,
-                    failAfterAcceptRate: Double = 0) {
+                    failAfterAcceptRate: Double = 0, times: Int? = nil) {
             self.service = service; self.operation = operation; self.account = account; self.errorRate = errorRate
             self.code = code; self.status = status; self.message = message; self.latencyMs = latencyMs
             self.latencyRate = latencyRate; self.resetRate = resetRate; self.truncateRate = truncateRate
-            self.failAfterAcceptRate = failAfterAcceptRate
+            self.failAfterAcceptRate = failAfterAcceptRate; self.times = times
         }
 
         enum CodingKeys: String, CodingKey {
             case service, operation, account, errorRate = "error_rate", code, status, message
             case latencyMs = "latency_ms", latencyRate = "latency_rate", resetRate = "reset_rate", truncateRate = "truncate_rate"
-            case failAfterAcceptRate = "fail_after_accept_rate"
+            case failAfterAcceptRate = "fail_after_accept_rate", times
         }
 
         /// Decodes with defaults; `latency_ms` without `latency_rate` applies always.
@@ -70,6 +73,7 @@ public struct SimFaultRules: Sendable, Hashable, Codable {
             resetRate = try c.decodeIfPresent(Double.self, forKey: .resetRate) ?? 0
             truncateRate = try c.decodeIfPresent(Double.self, forKey: .truncateRate) ?? 0
             failAfterAcceptRate = try c.decodeIfPresent(Double.self, forKey: .failAfterAcceptRate) ?? 0
+            times = try c.decodeIfPresent(Int.self, forKey: .times)
         }
 
         /// Whether the rule applies to a call.
@@ -102,11 +106,16 @@ public struct SimFaultEffects: Sendable, Hashable {
     /// A snapshot this call creates or copies ends `failed`.
     public var failAfterAccept = false
 
-    /// Draws every matching rule's effects from `random`.
-    static func draw(rules: SimFaultRules, service: String, operation: String, account: String?,
+    /// Draws every matching rule's effects from `random`; a rule with `times` counts the request.
+    static func draw(rules: inout SimFaultRules, service: String, operation: String, account: String?,
                      random: inout SeededRandomBox) -> SimFaultEffects {
         var effects = SimFaultEffects()
-        for rule in rules.rules where rule.matches(service: service, operation: operation, account: account) {
+        for index in rules.rules.indices where rules.rules[index].matches(service: service, operation: operation, account: account) {
+            if let left = rules.rules[index].times {
+                guard left > 0 else { continue }
+                rules.rules[index].times = left - 1
+            }
+            let rule = rules.rules[index]
             if rule.latencyRate > 0, let range = rule.latencyMs, random.chance(rule.latencyRate) {
                 let low = range.first ?? 0
                 let ms = random.uniform(low, range.count > 1 ? range[1] : low)

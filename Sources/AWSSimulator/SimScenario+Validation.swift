@@ -119,6 +119,9 @@ extension SimScenario {
                                  ("fail_after_accept_rate", rule.failAfterAcceptRate)] where !(0...1).contains(rate) {
                 errors.append(fail("faults.rules[\(i)].\(name)", "a probability must be between 0 and 1"))
             }
+            if let times = rule.times, times < 0 {
+                errors.append(fail("faults.rules[\(i)].times", "a count of requests must be 0 or more"))
+            }
         }
         return errors
     }

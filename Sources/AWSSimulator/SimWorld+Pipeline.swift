@@ -64,7 +64,7 @@ extension SimWorld {
                 return finish(.failure(failure(denial)), account: principal.account)
             }
         }
-        let effects = SimFaultEffects.draw(rules: faults, service: service, operation: operation,
+        let effects = SimFaultEffects.draw(rules: &faults, service: service, operation: operation,
                                            account: principal.account, random: &faultRandom)
         if effects.reset {
             let reset = AWSError(kind: .transport, service: service, operation: operation, code: "",

@@ -54,6 +54,24 @@ extension RotationEngine {
         var schedule = PollSchedule<FleetObserver.Scope>(initial: pollInitial, max: pollMax)
         var looks: [FleetObserver.Scope: Int] = [:]
         var lastWaits: [String: [String]] = [:]
+        // Looks in a row on which each source met a passing error.
+        var passing: [String: Int] = [:]
+        /// Whether `source` is planned again after `error`, counting the look; records the error as
+        /// the source's failure until a later look clears it.
+        func retriesLater(_ source: String, _ error: (any Error)?) -> Bool {
+            guard !Task.isCancelled, let aws = error as? AWSError, Self.isPassing(aws) else { passing[source] = nil; return false }
+            passing[source, default: 0] += 1
+            let count = passing[source] ?? 0
+            guard count < maxPassingFailures else {
+                outcomes[source]?.failure = "\(aws.description) — on \(count) looks in a row; the next run tries again"
+                outcomes[source]?.error = aws
+                return false
+            }
+            outcomes[source]?.failure = aws.description
+            outcomes[source]?.error = aws
+            events?(.waiting(source: source, waits: ["AWS answered \(aws.code.isEmpty ? "\(aws.kind)" : aws.code) after the client's retries; planned again on a later look"]))
+            return true
+        }
         func scope(_ source: Source) -> FleetObserver.Scope { FleetObserver.Scope(account: source.account, region: source.region) }
         while !active.isEmpty {
             let exhausted = active.filter { (looks[scope($0)] ?? 0) >= maxPasses }
@@ -87,6 +105,8 @@ extension RotationEngine {
                     let (plan, actions) = try await passPlan(source, at: now, observation: observation, cache: cache, ledger: ledger)
                     // Blocked is re-judged each pass: what blocked an earlier pass may have cleared.
                     outcomes[source.name]?.failure = plan.blockedReason
+                    outcomes[source.name]?.error = nil
+                    if actions.isEmpty { passing[source.name] = nil }
                     if !actions.isEmpty {
                         work.append(Work(source: source, actions: actions, observation: observation, protected: Set(plan.lastComplete)))
                         stillActive.append(source)
@@ -100,6 +120,14 @@ extension RotationEngine {
                     outcomes[source.name]?.unrecorded = plan.unrecorded
                     outcomes[source.name]?.warnings = plan.keyWarnings
                 } catch {
+                    if retriesLater(source.name, error) {
+                        stillActive.append(source)
+                        continue
+                    }
+                    if passing[source.name] != nil {  // gave up: the failure names the passing error
+                        events?(.failed(source: source.name, message: outcomes[source.name]?.failure ?? Self.describe(error)))
+                        continue
+                    }
                     outcomes[source.name]?.failure = Task.isCancelled ? "stopped before finishing; the next run resumes" : Self.describe(error)
                     outcomes[source.name]?.error = Task.isCancelled ? nil : error as? AWSError
                     outcomes[source.name]?.interrupted = Task.isCancelled
@@ -112,7 +140,14 @@ extension RotationEngine {
             for result in results {
                 outcomes[result.source]?.performedActions += result.performed
                 if !result.performed.isEmpty, let source = byName[result.source] { actedIn.insert(scope(source)) }
+                if result.failure == nil { passing[result.source] = nil }
                 if let failure = result.failure {
+                    if !result.interrupted, retriesLater(result.source, result.error) { continue }
+                    if passing[result.source] != nil {
+                        events?(.failed(source: result.source, message: outcomes[result.source]?.failure ?? failure))
+                        stillActive.removeAll { $0.name == result.source }
+                        continue
+                    }
                     outcomes[result.source]?.failure = failure
                     outcomes[result.source]?.error = result.error
                     outcomes[result.source]?.interrupted = result.interrupted
@@ -263,6 +298,17 @@ extension RotationEngine {
             }
         }
         return result
+    }
+
+    /// An error that may not recur: throttling, a 5xx, a dropped connection, a timeout, a cut-off
+    /// answer. Planning again is safe even when the call may have been applied: the next look sees
+    /// what AWS holds, and names derived from the slot make a repeated create find its snapshot.
+    static func isPassing(_ error: AWSError) -> Bool {
+        switch error.kind {
+        case .transport, .timeout, .malformedResponse: return true
+        case .credentials: return false
+        case .service: return classifyAWSError(code: error.code, httpStatus: error.httpStatus) != .terminal
+        }
     }
 
     static func describe(_ error: any Error) -> String {

@@ -71,6 +71,9 @@ def main():
     p.add_argument("--bench", default=str(REPO / ".build/release/snapferry-bench"))
     p.add_argument("--mappings", type=int, default=0, help="also print the N mappings holding the most RSS at the end")
     args = p.parse_args()
+    for binary, product in ((args.bin, "snapferry"), (args.sim, "snapferry-sim"), (args.bench, "snapferry-bench")):
+        if not Path(binary).exists():
+            sys.exit(f"{binary} is not built: swift build -c release --product {product}")
     with tempfile.TemporaryDirectory(prefix="snapferry-rss.") as work:
         subprocess.run([args.bench, "--write-fleet", work, "--fleet", args.fleet], check=True, timeout=300)
         manifest = json.loads((Path(work) / "manifest.json").read_text())

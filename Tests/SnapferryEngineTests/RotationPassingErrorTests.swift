@@ -17,11 +17,12 @@ import Testing
     static let slot = Sim.start.addingTimeInterval(3600)
     static let carrier = SnapshotName(source: "orders", slot: slot, shareCopy: 1).description
 
-    func rotate(_ fleet: Fleet, fault: SimFaultRules.Rule, maxPassingFailures: Int = 8) async throws -> SourceOutcome {
+    func rotate(_ fleet: Fleet, fault: SimFaultRules.Rule, maxPassingFailures: Int = 8, maxPasses: Int = 500) async throws -> SourceOutcome {
         await fleet.world.setFaults(SimFaultRules(rules: [fault]))
         fleet.clock.advance(to: ManualClock.Instant(offset: .seconds(3600)))
         var configured = fleet.rotation()
         configured.maxPassingFailures = maxPassingFailures
+        configured.maxPasses = maxPasses
         let engine = configured
         let outcomes = try #require(await Sim.inVirtualTime(fleet.clock) { await engine.apply(at: Self.slot) })
         let outcome = outcomes.first { $0.source == "orders" }
@@ -62,14 +63,26 @@ import Testing
         #expect(await answered(fleet, "CopyDBClusterSnapshot", code: nil) == 1)
     }
 
-    @Test func aCopyThatStaysThrottled_failsItsSourceAfterTheLimit_namingTheError() async throws {
+    @Test func aCopyThatKeepsFailingWith500s_failsItsSourceAfterTheLimit_namingTheError() async throws {
         let fleet = try Fleet()
         let outcome = try await rotate(fleet, fault: .init(service: "rds", operation: "CopyDBClusterSnapshot", errorRate: 1,
-                                                           code: "Throttling", status: 400), maxPassingFailures: 3)
+                                                           code: "InternalFailure", status: 500), maxPassingFailures: 3)
         let failure = try #require(outcome.failure)
-        #expect(failure.contains("Throttling") && failure.contains("3 looks in a row"), "\(failure)")
-        #expect(outcome.error?.code == "Throttling")
-        #expect(await answered(fleet, "CopyDBClusterSnapshot", code: "Throttling") == 3)
+        #expect(failure.contains("InternalFailure") && failure.contains("3 looks in a row"), "\(failure)")
+        #expect(outcome.error?.code == "InternalFailure")
+        #expect(await answered(fleet, "CopyDBClusterSnapshot", code: "InternalFailure") == 3)
+        #expect(try await carrier(fleet) == nil)
+    }
+
+    /// Throttling slows a source down but does not count towards giving up: only the run's last pass ends it.
+    @Test func aCopyThatStaysThrottled_isTriedUntilTheRunsLastPass() async throws {
+        let fleet = try Fleet()
+        let outcome = try await rotate(fleet, fault: .init(service: "rds", operation: "CopyDBClusterSnapshot", errorRate: 1,
+                                                           code: "Throttling", status: 400), maxPassingFailures: 3, maxPasses: 12)
+        let failure = try #require(outcome.failure)
+        #expect(failure.contains("Throttling") && failure.contains("still not converged after 12 passes"), "\(failure)")
+        let attempts = await answered(fleet, "CopyDBClusterSnapshot", code: "Throttling")
+        #expect(attempts > 3 && attempts < 12, "\(attempts) copy attempts")
         #expect(try await carrier(fleet) == nil)
     }
 

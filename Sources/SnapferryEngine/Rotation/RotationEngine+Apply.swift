@@ -54,13 +54,14 @@ extension RotationEngine {
         var schedule = PollSchedule<FleetObserver.Scope>(initial: pollInitial, max: pollMax)
         var looks: [FleetObserver.Scope: Int] = [:]
         var lastWaits: [String: [String]] = [:]
-        // Looks in a row on which each source met a passing error.
+        // Looks in a row on which each source met a passing error other than throttling (throttling slows
+        // a source down, as it does a refresh; it never fails one before the run's last pass).
         var passing: [String: Int] = [:]
         /// Whether `source` is planned again after `error`, counting the look; records the error as
         /// the source's failure until a later look clears it.
         func retriesLater(_ source: String, _ error: (any Error)?) -> Bool {
             guard !Task.isCancelled, let aws = error as? AWSError, Self.isPassing(aws) else { passing[source] = nil; return false }
-            passing[source, default: 0] += 1
+            passing[source, default: 0] += Self.isThrottling(aws) ? 0 : 1
             let count = passing[source] ?? 0
             guard count < maxPassingFailures else {
                 outcomes[source]?.failure = "\(aws.description) — on \(count) looks in a row; the next run tries again"
@@ -78,7 +79,13 @@ extension RotationEngine {
             if Task.isCancelled || !exhausted.isEmpty {
                 let why = Task.isCancelled ? "stopped before finishing; the next run resumes"
                     : "still not converged after \(maxPasses) passes"
-                for source in Task.isCancelled ? active : exhausted where outcomes[source.name]?.failure == nil {
+                for source in Task.isCancelled ? active : exhausted {
+                    if let failure = outcomes[source.name]?.failure {
+                        // The passing error the source was still meeting, if that is what kept it.
+                        guard passing[source.name] != nil, !Task.isCancelled else { continue }
+                        outcomes[source.name]?.failure = "\(failure) — \(why)"
+                        continue
+                    }
                     outcomes[source.name]?.failure = why
                     outcomes[source.name]?.interrupted = Task.isCancelled
                 }
@@ -309,6 +316,10 @@ extension RotationEngine {
         case .credentials: return false
         case .service: return classifyAWSError(code: error.code, httpStatus: error.httpStatus) != .terminal
         }
+    }
+
+    static func isThrottling(_ error: AWSError) -> Bool {
+        error.kind == .service && classifyAWSError(code: error.code, httpStatus: error.httpStatus) == .throttling
     }
 
     static func describe(_ error: any Error) -> String {

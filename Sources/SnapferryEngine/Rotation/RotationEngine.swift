@@ -30,7 +30,8 @@ public struct RotationEngine: Sendable {
     public var maxCopyRetries = 2
     /// A source whose call still fails on a passing error (throttling, 5xx, a reset, a timeout) once the
     /// client's retries are spent is planned again on a later look, backing off as a wait does; after
-    /// this many such looks in a row it fails for this run.
+    /// this many such looks in a row it fails for this run. Throttling does not count: it slows a source
+    /// down until `maxPasses`.
     public var maxPassingFailures = 8
     /// Told of each action when it is done, of what each source waits for when that changes,
     /// and of failures, as they happen (the CLI's progress lines).

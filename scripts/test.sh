@@ -9,5 +9,8 @@ export SNAPFERRY_VENV="$PWD/.venv"
 [ -x .venv/bin/python ] || { echo "no .venv: run scripts/setup.sh first" >&2; exit 2; }
 swift build --build-tests
 # Bounded: a hung peer must not eat the whole CI budget.
-timeout -k 30 2700 swift test --skip-build
-SNAPFERRY_SIM_BIN="$PWD/.build/debug/snapferry-sim" SNAPFERRY_BIN="$PWD/.build/debug/snapferry" timeout -k 30 900 .venv/bin/python -m pytest -q -p no:cacheprovider Tests/python
+timeout -k 30 2700 swift test --skip-build 2>&1 | tee .build/swift-test.log
+# A run that executes no test exits 0: check that every declared test ran.
+python3 scripts/check-test-count.py swift .build/swift-test.log
+SNAPFERRY_SIM_BIN="$PWD/.build/debug/snapferry-sim" SNAPFERRY_BIN="$PWD/.build/debug/snapferry" timeout -k 30 900 .venv/bin/python -m pytest -q -p no:cacheprovider Tests/python 2>&1 | tee .build/pytest.log
+python3 scripts/check-test-count.py pytest .build/pytest.log

@@ -5,7 +5,8 @@ import Testing
 /// Checks the schedule against an independent brute-force model of the DST rules: walk the
 /// instants minute by minute, read each one's wall clock with Foundation's `Calendar`, and
 /// fire when a matching wall minute is seen for the first time, either as the current wall
-/// minute or as one the clock skipped over since the previous minute.
+/// minute or as one the clock skipped over since the previous minute. The expressions vary minute,
+/// hour, day of month, month and day of week, including both day fields restricted (either matches).
 @Suite("Cron against a minute-by-minute oracle")
 struct CronOracleTests {
     /// Wall-clock fields of one minute.
@@ -30,6 +31,19 @@ struct CronOracleTests {
         .init(expression: "15 0 * * *") { $0.minute == 15 && $0.hour == 0 },
         .init(expression: "59 23 * * *") { $0.minute == 59 && $0.hour == 23 },
         .init(expression: "*/20 0-3 * * SUN") { $0.minute % 20 == 0 && $0.hour <= 3 && $0.weekday == 0 },
+        // Day-of-month and month, on the days the 2026 transitions fall on (Mar 8 and 29, Apr 5, Sep 6,
+        // Oct 4 and 25, Nov 1), so each one meets a gap or a repeated hour.
+        .init(expression: "30 2 1-10,25-31 * *") { $0.minute == 30 && $0.hour == 2 && ($0.day <= 10 || $0.day >= 25) },
+        .init(expression: "0 1 29 3 *") { $0.minute == 0 && $0.hour == 1 && $0.day == 29 && $0.month == 3 },
+        .init(expression: "30 2 8 3 *") { $0.minute == 30 && $0.hour == 2 && $0.day == 8 && $0.month == 3 },
+        .init(expression: "0 0-3 5 4 *") { $0.minute == 0 && $0.hour <= 3 && $0.day == 5 && $0.month == 4 },
+        .init(expression: "*/30 0-3 1 11 *") { $0.minute % 30 == 0 && $0.hour <= 3 && $0.day == 1 && $0.month == 11 },
+        .init(expression: "0 2 * 3,4,9,10,11 0") { $0.minute == 0 && $0.hour == 2 && [3, 4, 9, 10, 11].contains($0.month) && $0.weekday == 0 },
+        .init(expression: "30 1 */2 10 *") { $0.minute == 30 && $0.hour == 1 && $0.month == 10 && $0.day % 2 == 1 },
+        // Both day fields restricted: either may match (Vixie cron).
+        .init(expression: "15 2 4,6 * MON") { $0.minute == 15 && $0.hour == 2 && ($0.day == 4 || $0.day == 6 || $0.weekday == 1) },
+        .init(expression: "0 1-3 25 * SAT") { $0.minute == 0 && (1...3).contains($0.hour) && ($0.day == 25 || $0.weekday == 6) },
+        .init(expression: "45 23 31 * *") { $0.minute == 45 && $0.hour == 23 && $0.day == 31 },
     ]
 
     static let zones = [
@@ -82,14 +96,20 @@ struct CronOracleTests {
                     minute: parts.minute ?? -1, hour: parts.hour ?? -1, day: parts.day ?? -1,
                     month: parts.month ?? -1, weekday: (parts.weekday ?? 0) - 1)
             }
+            var dayRuleFires = 0
             for reference in Self.references {
                 let schedule = try CronSchedule(parsing: reference.expression)
                 let actual = schedule.fires(after: start, through: end, in: zone, limit: 10_000)
                 let expected = Self.oracleFires(reference, minutes: minutes, walls: walls)
+                if reference.expression.split(separator: " ").dropFirst(2).contains(where: { $0 != "*" }) {
+                    dayRuleFires += expected.count
+                }
                 #expect(
                     actual.map(CronTestSupport.text) == expected.map(CronTestSupport.text),
                     "\"\(reference.expression)\" in \(zoneName) around \(CronTestSupport.text(transition))")
             }
+            // The day rules are exercised on this transition, not only agreed on when nothing fires.
+            #expect(dayRuleFires >= 2, "\(zoneName) around \(CronTestSupport.text(transition)): \(dayRuleFires) fires of day rules")
         }
     }
 

@@ -16,7 +16,8 @@ from botocore.config import Config
 from peers import sim_peer, snapferry_binary
 
 PROD = "111111111111"
-KEY = ("AKIAPROD000000000001", "prod-secret")
+# A secret no output may carry (docs/RELIABILITY.md, secrets).
+KEY = ("AKIAPROD000000000001", "SeededSecret0f6c1e9a7b2d4c8e0a1f3b5d7c9e1a3b5d7f9")
 CMK = f"arn:aws:kms:eu-west-1:{PROD}:key/0f9a8b7c-1111-2222-3333-444455556666"
 TARGETS = [f"2{n:011d}" for n in range(1, 24)]
 SOURCES = ["orders", "billing", "users", "events"]
@@ -87,7 +88,7 @@ def run_apply(tmp_path, faults):
                "AWS_SECRET_ACCESS_KEY": KEY[1], "AWS_EC2_METADATA_DISABLED": "true",
                "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"}
         result = subprocess.run([str(snapferry_binary()), "apply", "--config", str(fleet), "--at", "2026-12-01T02:00:00Z",
-                                 "--yes", "--format", "json"], env=env, capture_output=True, text=True, timeout=300,
+                                 "--yes", "--format", "json", "--verbose"], env=env, capture_output=True, text=True, timeout=300,
                                 stdin=subprocess.DEVNULL)
         # The fault rules are off while boto3 reads the end state.
         post(url, "/_sim/faults", {"rules": []})
@@ -112,3 +113,8 @@ def test_apply_under_throttling_and_5xx_converges_to_the_fault_free_end_state(tm
     assert len(clean_state) == 3 * len(SOURCES), clean_state
     assert all(status == "available" for status, _, _ in clean_state.values()), clean_state
     assert state == clean_state
+    # The secret key reaches neither the output (with --verbose's canonical requests) nor the state database.
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "faulty").glob("state.sqlite*"))
+    assert stored, "no state database written"
+    for text in (result.stdout, result.stderr, stored.decode("latin-1")):
+        assert KEY[1] not in text

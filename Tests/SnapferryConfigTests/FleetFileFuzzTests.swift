@@ -27,7 +27,7 @@ import Testing
         case 1: lines.insert(lines[i], at: i)
         case 2: lines.swapAt(i, Int.random(in: 0..<lines.count, using: &random))
         case 3: lines[i] = "  " + lines[i]
-        case 4: lines[i] = String(lines[i].drop(while: { $0 == " " }).prefix(lines[i].count))
+        case 4: lines[i] = String(lines[i].drop(while: { $0 == " " }))
         case 5:
             // A value replaced: after the first ": " or "- ", or the whole line.
             let value = hostileValues.randomElement(using: &random)!

@@ -37,7 +37,7 @@ public struct SnapshotName: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The `n`th shareable copy of this primary (`-sN` appended to the identifier, not rebuilt).
-    public func shareCopy(_ n: Int) -> SnapshotName {
+    public func withShareCopy(_ n: Int) -> SnapshotName {
         guard shareCopy == nil, target == nil else { return SnapshotName(source: source, slot: slot, shareCopy: n) }
         return SnapshotName(source: source, slot: slot, shareCopy: n, target: nil, description: description + "-s\(n)")
     }

@@ -75,7 +75,7 @@ extension RotationPlanner {
             var carriers: [SlotState.Carrier] = []
             for (k, chunk) in chunks.enumerated() {
                 // A shareable primary carries the first 20 accounts itself; otherwise copies -s1, -s2, … do.
-                let carrierName = shareable && k == 0 ? name : name.shareCopy(k + 1)
+                let carrierName = shareable && k == 0 ? name : name.withShareCopy(k + 1)
                 let id = carrierName.description
                 let observed = carrierName.shareCopy == nil ? snapshot : index.snapshot(id)
                 let recorded = ownedByID[id]?.sharedWith ?? []

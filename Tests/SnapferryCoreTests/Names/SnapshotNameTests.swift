@@ -48,5 +48,8 @@ import Testing
         let mixed = SnapshotName(parsing: "SnapFerry-Orders-20261201-0100-S2-Dev", source: "ORDERS")
         #expect(mixed?.description == "snapferry-orders-20261201-0100-s2-dev")
         #expect(mixed == SnapshotName(source: "orders", slot: Self.formatter.date(from: "20261201-0100")!, shareCopy: 2, target: "dev"))
+        let primary = SnapshotName(source: "Orders", slot: Self.formatter.date(from: "20261201-0100")!)
+        #expect(primary.withShareCopy(3) == SnapshotName(source: "orders", slot: primary.slot, shareCopy: 3))
+        #expect(primary.withShareCopy(3).description == "snapferry-orders-20261201-0100-s3")
     }
 }

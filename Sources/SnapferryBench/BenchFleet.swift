@@ -93,15 +93,10 @@ public struct BenchFleet: Sendable {
         let sources = (0..<spec.sourceAccounts).map(sourceAccount)
         let targets = (0..<spec.targetAccounts).map(targetAccount)
         let everyone = sources + targets
-        let roots = everyone.map { "\"arn:aws:iam::\($0):root\"" }.joined(separator: ",")
         // Each source CMK lets every fleet account use it (what `snapferry policy` would write, broadly).
-        let sourceKeyPolicy = json("""
-            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*","Principal":{"AWS":[\(roots)]}}]}
-            """)
-        let trust = json("""
-            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
-             "Principal":{"AWS":"arn:aws:iam::\(opsAccount):root"}}]}
-            """)
+        let sourceKeyPolicy = policy(action: "kms:*", principal: .array(everyone.map { .string("arn:aws:iam::\($0):root") }),
+                                     resource: "*")
+        let trust = policy(action: "sts:AssumeRole", principal: .string("arn:aws:iam::\(opsAccount):root"), resource: nil)
         var accounts = [SimScenario.Account(id: opsAccount, accessKeys: [.init(id: opsKey.id, secret: opsKey.secret)])]
         accounts += everyone.map { SimScenario.Account(id: $0) }
         var keys = sources.map { SimScenario.KMSKey(arn: cmk($0), policy: sourceKeyPolicy) }
@@ -134,9 +129,11 @@ public struct BenchFleet: Sendable {
         return scenario
     }
 
-    static func json(_ text: String) -> SimJSON {
-        // The literals above are well-formed; a failure here is a bug in this file.
-        try! JSONDecoder().decode(SimJSON.self, from: Data(text.utf8))
+    /// A one-statement Allow policy document.
+    static func policy(action: String, principal: SimJSON, resource: String?) -> SimJSON {
+        var statement: [String: SimJSON] = ["Effect": .string("Allow"), "Action": .string(action), "Principal": .object(["AWS": principal])]
+        if let resource { statement["Resource"] = .string(resource) }
+        return .object(["Version": .string("2012-10-17"), "Statement": .array([.object(statement)])])
     }
 }
 

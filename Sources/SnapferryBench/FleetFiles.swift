@@ -17,16 +17,14 @@ public enum FleetFiles {
         try? FileManager.default.removeItem(atPath: statePath)
         let store = try SQLiteStateStore(path: statePath)
         try await BenchHistory.record(fleet.spec, in: store)
-        let manifest: [String: AnyEncodable] = [
-            "start": AnyEncodable(fleet.scenario.start), "sources": AnyEncodable(fleet.spec.sources),
-            "environment": AnyEncodable(SnapferryRun.environment.filter { $0.key != "AWS_ENDPOINT_URL" }),
-        ]
+        let manifest = Manifest(start: fleet.scenario.start, sources: fleet.spec.sources,
+                                environment: SnapferryRun.environment.filter { $0.key != "AWS_ENDPOINT_URL" })
         try encoder.encode(manifest).write(to: dir.appendingPathComponent("manifest.json"))
     }
-}
 
-private struct AnyEncodable: Encodable {
-    let encode: (any Encoder) throws -> Void
-    init<T: Encodable>(_ value: T) { encode = value.encode }
-    func encode(to encoder: any Encoder) throws { try encode(encoder) }
+    struct Manifest: Encodable {
+        let start: String
+        let sources: Int
+        let environment: [String: String]
+    }
 }

@@ -22,6 +22,12 @@ struct SnapferryBenchCommand: AsyncParsableCommand {
     @Option(help: "Write every AWS call of each run to DIR/<fleet>-<strategy>.csv (time, account, service, operation, code).")
     var callsTo: String?
 
+    func validate() throws {
+        if let retentionDays, !(1...35).contains(retentionDays) {
+            throw ValidationError("--retention-days: 1 to 35, got \(retentionDays)")
+        }
+    }
+
     func run() async throws {
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         var fleets: [BenchFleetSpec]
@@ -44,7 +50,6 @@ struct SnapferryBenchCommand: AsyncParsableCommand {
             fleets = [.small(seed: seed), .medium(seed: seed)] + (full ? [.large(seed: seed)] : [])
         }
         if let retentionDays {
-            guard (1...35).contains(retentionDays) else { throw ValidationError("--retention-days: 1 to 35") }
             fleets = fleets.map { var spec = $0; spec.retentionDays = retentionDays; spec.name += "@\(retentionDays)d"; return spec }
         }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("snapferry-bench-\(UUID().uuidString)")

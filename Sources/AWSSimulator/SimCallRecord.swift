@@ -16,11 +16,20 @@ public struct SimCallRecord: Sendable, Hashable, Codable {
     public var status: Int
     /// Error code, nil on success.
     public var code: String?
+    /// The client's attempt number (`amz-sdk-request`), nil for a first attempt or an in-process call.
+    public var attempt: Int?
+    /// Real time the wire server received the call (nil in process).
+    public var received: Date?
+    /// `truncate` when the answer was cut short after the call was applied (a reset shows as `code`).
+    public var fault: String?
+    /// Milliseconds of injected latency.
+    public var latencyMs: Int = 0
 
     /// Creates a record.
-    public init(time: Date, service: String, operation: String, account: String?, region: String, status: Int, code: String?) {
+    public init(time: Date, service: String, operation: String, account: String?, region: String, status: Int, code: String?,
+                attempt: Int? = nil, received: Date? = nil) {
         self.time = time; self.service = service; self.operation = operation; self.account = account
-        self.region = region; self.status = status; self.code = code
+        self.region = region; self.status = status; self.code = code; self.attempt = attempt; self.received = received
     }
 }
 

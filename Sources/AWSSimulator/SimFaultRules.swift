@@ -40,22 +40,25 @@ public struct SimFaultRules: Sendable, Hashable, Codable {
         /// The rule applies to this many more matching requests, then to none (nil: to all). Makes
         /// "the first two copies are throttled" exact instead of a probability.
         public var times: Int?
+        /// The rule lets this many matching requests pass untouched first (they do not count towards
+        /// `times`): with `times: 1`, `skip: 2` hits exactly the third match, a deterministic crash point.
+        public var skip: Int
 
         /// Creates a rule.
         public init(service: String = "*", operation: String = "*", account: String = "*", errorRate: Double = 0,
                     code: String = "InternalFailure", status: Int = 500, message: String = "Simulated fault",
                     latencyMs: [Double]? = nil, latencyRate: Double = 0, resetRate: Double = 0, truncateRate: Double = 0,
-                    failAfterAcceptRate: Double = 0, times: Int? = nil) {
+                    failAfterAcceptRate: Double = 0, times: Int? = nil, skip: Int = 0) {
             self.service = service; self.operation = operation; self.account = account; self.errorRate = errorRate
             self.code = code; self.status = status; self.message = message; self.latencyMs = latencyMs
             self.latencyRate = latencyRate; self.resetRate = resetRate; self.truncateRate = truncateRate
-            self.failAfterAcceptRate = failAfterAcceptRate; self.times = times
+            self.failAfterAcceptRate = failAfterAcceptRate; self.times = times; self.skip = skip
         }
 
         enum CodingKeys: String, CodingKey {
             case service, operation, account, errorRate = "error_rate", code, status, message
             case latencyMs = "latency_ms", latencyRate = "latency_rate", resetRate = "reset_rate", truncateRate = "truncate_rate"
-            case failAfterAcceptRate = "fail_after_accept_rate", times
+            case failAfterAcceptRate = "fail_after_accept_rate", times, skip
         }
 
         /// Decodes with defaults; `latency_ms` without `latency_rate` applies always.
@@ -74,6 +77,7 @@ public struct SimFaultRules: Sendable, Hashable, Codable {
             truncateRate = try c.decodeIfPresent(Double.self, forKey: .truncateRate) ?? 0
             failAfterAcceptRate = try c.decodeIfPresent(Double.self, forKey: .failAfterAcceptRate) ?? 0
             times = try c.decodeIfPresent(Int.self, forKey: .times)
+            skip = try c.decodeIfPresent(Int.self, forKey: .skip) ?? 0
         }
 
         /// Whether the rule applies to a call.
@@ -111,6 +115,10 @@ public struct SimFaultEffects: Sendable, Hashable {
                      random: inout SeededRandomBox) -> SimFaultEffects {
         var effects = SimFaultEffects()
         for index in rules.rules.indices where rules.rules[index].matches(service: service, operation: operation, account: account) {
+            if rules.rules[index].skip > 0 {
+                rules.rules[index].skip -= 1
+                continue
+            }
             if let left = rules.rules[index].times {
                 guard left > 0 else { continue }
                 rules.rules[index].times = left - 1

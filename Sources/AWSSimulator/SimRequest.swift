@@ -127,12 +127,28 @@ public struct SimCall: Sendable, Hashable {
     /// Query parameters flattened AWS-style (`Filters.Filter.1.Name`, `Tags.Tag.1.Key`, …);
     /// for KMS the top-level JSON members as strings (`KeyId`, `Limit`, `Marker`, `PolicyName`).
     public var params: [String: String]
+    /// The attempt number the client's `amz-sdk-request: attempt=N; max=M` header gives (nil without one:
+    /// a first attempt).
+    public var attempt: Int?
+    /// Real time the server received it (the call record's `received`, for request-rate checks).
+    public var received: Date?
 
     /// Creates a call.
     public init(accessKeyId: String, sessionToken: String? = nil, region: String, service: String, operation: String,
-                params: [String: String] = [:]) {
+                params: [String: String] = [:], attempt: Int? = nil, received: Date? = nil) {
         self.accessKeyId = accessKeyId; self.sessionToken = sessionToken; self.region = region
         self.service = service; self.operation = operation; self.params = params
+        self.attempt = attempt; self.received = received
+    }
+
+    /// N of an `amz-sdk-request` header value `attempt=N; max=M`.
+    public static func attempt(fromHeader value: String?) -> Int? {
+        guard let value else { return nil }
+        for part in value.split(separator: ";") {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0] == "attempt" { return Int(pair[1]) }
+        }
+        return nil
     }
 }
 

@@ -122,6 +122,9 @@ extension SimScenario {
             if let times = rule.times, times < 0 {
                 errors.append(fail("faults.rules[\(i)].times", "a count of requests must be 0 or more"))
             }
+            if rule.skip < 0 {
+                errors.append(fail("faults.rules[\(i)].skip", "a count of requests must be 0 or more"))
+            }
         }
         return errors
     }

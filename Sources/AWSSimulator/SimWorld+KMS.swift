@@ -79,6 +79,17 @@ extension SimWorld {
         return true
     }
 
+    /// Admin: replaces a role's trust policy (what iam:UpdateAssumeRolePolicy would do), so tests can
+    /// take a role's trust away mid-run and give it back. Sessions already issued stay valid until they
+    /// expire, as in IAM. Returns false for an unknown role.
+    @discardableResult
+    public func setTrustPolicy(roleArn: String, policy: SimJSON) -> Bool {
+        ensurePopulated()
+        guard roles[roleArn] != nil else { return false }
+        roles[roleArn]?.trustPolicy = policy
+        return true
+    }
+
     /// The `aws/rds` key ARN of an account and region.
     public func awsRDSKeyArn(account: String, region: String) -> String {
         "arn:aws:kms:\(region):\(account):key/\(StableID.uuid("aws/rds/\(account)/\(region)"))"

@@ -10,7 +10,8 @@ extension SimWorld {
         let request = Result { () throws(SimDenial) -> SimRequest in
             try SimRequestDecoder.decode(service: call.service, operation: call.operation, params: call.params)
         }
-        return run(request, service: call.service, operation: call.operation, caller: caller, region: call.region)
+        return run(request, service: call.service, operation: call.operation, caller: caller, region: call.region,
+                   attempt: call.attempt, received: call.received)
     }
 
     /// Runs a typed request as `caller` in `region`.
@@ -19,7 +20,7 @@ extension SimWorld {
     }
 
     private func run(_ request: Result<SimRequest, SimDenial>, service: String, operation: String,
-                     caller: SimCaller, region: String) -> SimResult {
+                     caller: SimCaller, region: String, attempt: Int? = nil, received: Date? = nil) -> SimResult {
         settle()
         let time = now()
         func failure(_ denial: SimDenial) -> AWSError {
@@ -35,8 +36,11 @@ extension SimWorld {
             case .failure(let failure) where failure.kind == .transport: status = 0; code = "ConnectionReset"
             case .failure(let failure): status = failure.httpStatus ?? 500; code = failure.code
             }
-            callLog.append(SimCallRecord(time: time, service: service, operation: operation, account: account,
-                                         region: region, status: status, code: code))
+            var record = SimCallRecord(time: time, service: service, operation: operation, account: account,
+                                       region: region, status: status, code: code, attempt: attempt, received: received)
+            if fault == .truncate { record.fault = "truncate" }
+            record.latencyMs = Int(latency.components.seconds * 1000 + latency.components.attoseconds / 1_000_000_000_000_000)
+            callLog.append(record)
             return SimResult(outcome: outcome, latency: latency, transportFault: fault)
         }
 

@@ -41,7 +41,8 @@ struct AWSWireHandler: Sendable {
             return service == "ec2" ? WireErrors.ec2AuthFailure() : refusal
         }
         let call = SimCall(accessKeyId: authorization.accessKeyId, sessionToken: request.header("x-amz-security-token"),
-                           region: authorization.region, service: service, operation: operation, params: params)
+                           region: authorization.region, service: service, operation: operation, params: params,
+                           attempt: SimCall.attempt(fromHeader: request.header("amz-sdk-request")), received: Date())
         let result = await world.handle(call)
         return reply(for: result, service: service, operation: operation)
     }

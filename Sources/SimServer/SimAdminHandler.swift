@@ -17,6 +17,7 @@ struct SimAdminHandler: Sendable {
             do { try await host.reset() } catch { return .jsonError(400, error.description) }
             return .json(200, ["now": AWSTimestamp.format(await host.timeline.now)])
         case ("POST", "/_sim/key-policy"): return await setKeyPolicy(request)
+        case ("POST", "/_sim/trust-policy"): return await setTrustPolicy(request)
         default:
             return .jsonError(404, "no admin endpoint \(request.method) \(request.path); see SIMULATOR.md")
         }
@@ -77,7 +78,9 @@ struct SimAdminHandler: Sendable {
             [
                 "t": AWSTimestamp.format(record.time), "service": record.service, "operation": record.operation,
                 "account": record.account ?? NSNull(), "region": record.region, "status": record.status,
-                "code": record.code ?? NSNull(),
+                "code": record.code ?? NSNull(), "attempt": record.attempt ?? 1,
+                "received": record.received.map { $0.timeIntervalSince1970 } ?? NSNull(),
+                "fault": record.fault ?? NSNull(), "latency_ms": record.latencyMs,
             ]
         }
         return .json(200, ["calls": list, "counts": counts])
@@ -103,5 +106,20 @@ struct SimAdminHandler: Sendable {
             return .jsonError(404, "no customer-managed key \(body.keyArn) in the scenario")
         }
         return .json(200, ["key_arn": body.keyArn])
+    }
+
+    private func setTrustPolicy(_ request: WireRequest) async -> WireReply {
+        struct Body: Decodable {
+            var roleArn: String
+            var policy: SimJSON
+            enum CodingKeys: String, CodingKey { case roleArn = "role_arn", policy }
+        }
+        guard let body = try? JSONDecoder().decode(Body.self, from: request.body) else {
+            return .jsonError(400, "body must be {\"role_arn\": \"arn:aws:iam::…:role/…\", \"policy\": {…}}")
+        }
+        guard await host.world.setTrustPolicy(roleArn: body.roleArn, policy: body.policy) else {
+            return .jsonError(404, "no role \(body.roleArn) in the scenario")
+        }
+        return .json(200, ["role_arn": body.roleArn])
     }
 }

@@ -96,6 +96,26 @@ struct SimSTSAndFaultTests {
         #expect(first.contains { $0.hasPrefix("ok/-/") })
     }
 
+    /// `skip: 2, times: 1` hits the third matching call and no other; calls of other operations do
+    /// not count (hand-computed: calls 1, 2, 4, 5 succeed, call 3 is throttled).
+    @Test func faults_skipThenTimes_hitExactlyTheNthMatchingCall() async throws {
+        let (world, _) = try SimFixture.world()
+        await world.setFaults(SimFaultRules(rules: [
+            .init(service: "rds", operation: "DescribeDBClusters", errorRate: 1, code: "Throttling", status: 400,
+                  times: 1, skip: 2),
+        ]))
+        var outcomes: [String] = []
+        for _ in 0..<5 {
+            _ = await world.execute(.describeDBClusterSnapshots(.init()), caller: .account(SimFixture.prod), region: SimFixture.region)
+            let result = await world.execute(.describeDBClusters(.init()), caller: .account(SimFixture.prod), region: SimFixture.region)
+            switch result.outcome {
+            case .success: outcomes.append("ok")
+            case .failure(let error): outcomes.append(error.code)
+            }
+        }
+        #expect(outcomes == ["ok", "ok", "Throttling", "ok", "ok"])
+    }
+
     @Test func wireEntry_decodesFlattenedQueryParameters() async throws {
         let (world, clock) = try SimFixture.world()
         let create = await world.handle(SimCall(accessKeyId: "AKIAPROD000000000001", region: SimFixture.region, service: "rds",

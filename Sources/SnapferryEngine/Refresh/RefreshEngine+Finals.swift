@@ -21,32 +21,49 @@ extension RefreshEngine {
         }
     }
 
-    func tagFinalSnapshot(_ id: String, _ flight: Flight, rds: any RDSAPI) async {
+    /// Returns whether the tags were set.
+    @discardableResult
+    func tagFinalSnapshot(_ id: String, _ flight: Flight, rds: any RDSAPI) async -> Bool {
         do {
             try await rds.addTagsToResource(arn: Self.finalSnapshotARN(id, flight), tags: tags(flight))
+            return true
         } catch {
-            logger.warning("could not tag the final snapshot; untagged, it is kept for good", metadata: [
+            logger.warning("could not tag the final snapshot; the next successful refresh tries again", metadata: [
                 "snapshot": "\(id)", "error": "\(Self.describe(error))"])
+            return false
         }
     }
 
-    /// Deletes this target's final snapshots beyond the newest `keep_final_snapshots`, after a refresh succeeded.
+    /// Deletes this target's final snapshots beyond the newest `keep_final_snapshots`, after a refresh succeeded
+    /// (or, on a later run, found it had). First tags any recorded final snapshot that lacks the tags: the answer
+    /// to its `DeleteDBCluster` was lost (a crash, a cut-off answer) before it could be tagged. Such a snapshot is
+    /// still this fleet's: it was recorded before the deletion was asked for, under a name derived from the slot.
     func pruneFinalSnapshots(_ flight: Flight) async {
         let target = flight.target
         guard target.finalSnapshotOnRetire else { return }
-        let recorded = (try? await store.ownedSnapshots(source: OwnedSnapshot.owner(target: target.name))) ?? []
-        let excess = recorded.filter { $0.deletedAt == nil && $0.account == flight.account.id && $0.region == target.region }
-            .sorted { $0.slot > $1.slot }.dropFirst(target.keepFinalSnapshots)
-        guard !excess.isEmpty else { return }
+        let recorded = ((try? await store.ownedSnapshots(source: OwnedSnapshot.owner(target: target.name))) ?? [])
+            .filter { $0.deletedAt == nil && $0.account == flight.account.id && $0.region == target.region }
+            .sorted { $0.slot > $1.slot }
+        guard !recorded.isEmpty else { return }
         let rds = aws.rds(flight.account, region: target.region)
-        let seen: [DBClusterSnapshot]
+        var seen: [DBClusterSnapshot]
         do {
             seen = try await rds.allDBClusterSnapshots(.init(snapshotType: "manual",
-                                                             filters: [RDSFilter("db-cluster-snapshot-id", excess.map(\.identifier))])).collect()
+                                                             filters: [RDSFilter("db-cluster-snapshot-id", recorded.map(\.identifier))])).collect()
         } catch {
             logger.warning("could not read the final snapshots to prune; the next refresh tries again", metadata: ["error": "\(Self.describe(error))"])
             return
         }
+        for index in seen.indices where seen[index].tags.dictionary[ManagedTags.managed] == nil {
+            let id = seen[index].identifier.lowercased()
+            guard let record = recorded.first(where: { $0.identifier == id }) else { continue }
+            let owner = Flight(target: target, account: flight.account, slot: record.slot, operationID: flight.operationID, record: nil)
+            if await tagFinalSnapshot(id, owner, rds: rds) {
+                logger.notice("tagged a final snapshot whose deletion answer was lost", metadata: ["snapshot": "\(id)"])
+                seen[index].tags = tags(owner)
+            }
+        }
+        let excess = recorded.dropFirst(target.keepFinalSnapshots)
         for record in excess {
             guard let snapshot = seen.first(where: { $0.identifier.lowercased() == record.identifier }) else {
                 try? await store.markSnapshotDeleted(account: record.account, region: record.region, identifier: record.identifier, at: wallNow())

@@ -153,6 +153,10 @@ public struct RefreshEngine: Sendable {
         let id = Self.operationID(target, account: account, slot: slot)
         if let done = try await store.operation(id: id) {
             let what = done.state == .succeeded ? "refreshed" : "failed (\(done.error ?? "?")) and rolled back"
+            // A crash between journalling the success and pruning left the pruning to this look.
+            if done.state == .succeeded {
+                await pruneFinalSnapshots(Flight(target: target, account: account, slot: slot, operationID: id, record: nil))
+            }
             return .left(RefreshResult(target: target.name, slot: slot,
                                        outcome: .alreadyDone("\(what) for \(AWSTimestamp.formatSeconds(slot)); next at the next slot"),
                                        performed: []))

@@ -3,6 +3,7 @@ import Foundation
 import Prometheus
 import SnapferryConfig
 import SnapferryCore
+import SnapferryStore
 import Synchronization
 
 /// Every metric PRODUCT.md lists, on one Prometheus registry for the life of the process
@@ -70,6 +71,21 @@ public final class DaemonMetrics: AWSCallObserver, Sendable {
                 .set(to: date.timeIntervalSince1970)
         }
     }
+
+    // MARK: state database
+
+    /// `snapferry_state_writable` (1 or 0) and `snapferry_state_write_failures_total` from the store's view.
+    public func stateWrites(_ health: StateWriteHealth.Snapshot) {
+        registry.makeGauge(descriptor: Self.descriptor("snapferry_state_writable", "1 if the state database's last write went through, 0 if the file system refused it (disk full, read-only); no AWS change starts while 0."))
+            .set(to: health.failing == nil ? 1 : 0)
+        let counter = registry.makeCounter(descriptor: Self.descriptor("snapferry_state_write_failures_total", "Writes to the state database the file system refused since the daemon started."))
+        let seen = writeFailuresCounted.withLock { seen -> Int in
+            defer { seen = max(seen, health.failures) }
+            return seen
+        }
+        if health.failures > seen { counter.increment(by: Int64(health.failures - seen)) }
+    }
+    private let writeFailuresCounted = Mutex(0)
 
     // MARK: fleet state
 

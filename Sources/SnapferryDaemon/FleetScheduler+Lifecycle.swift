@@ -97,6 +97,31 @@ extension FleetScheduler {
         metrics.setInFlight(inFlight)
     }
 
+    /// Whether the state database takes writes: after a refusal, probes it once per look; logs each change,
+    /// and keeps `snapferry_state_writable` and the status line current.
+    func stateWritable() async -> Bool {
+        guard let health = store.writeHealth else { return true }
+        if health.snapshot.failing != nil { await store.probeWrite() }
+        let now = health.snapshot
+        metrics.stateWrites(now)
+        if now.failing != stateRefusal {
+            if let reason = now.failing {
+                logger.error("state database refuses writes; starting no AWS change until it takes them again",
+                             metadata: ["path": "\(statePath)", "reason": "\(reason)", "refused_writes": "\(now.failures)"])
+            } else {
+                logger.notice("state database takes writes again; due work starts", metadata: ["path": "\(statePath)"])
+            }
+            stateRefusal = now.failing
+        }
+        return now.failing == nil
+    }
+
+    /// A run that ended while writes were refused stopped short of its work: its slot becomes due again.
+    func forgetSlotsIfRefused(_ keys: [String]) {
+        guard store.writeHealth?.snapshot.failing != nil else { return }
+        for key in keys { handled[key] = nil }
+    }
+
     /// `STATUS=`, sent when it changes: `3 copies, 2 refreshes running; next: orders 02:00 Europe/Berlin`.
     func updateStatus(now: Date) {
         let line = statusLine(now: now)
@@ -108,7 +133,8 @@ extension FleetScheduler {
     func statusLine(now: Date) -> String {
         let running = inFlight.sorted { $0.key < $1.key }.filter { $0.value > 0 }
             .map { "\($0.value) \(Self.plural($0.key, $0.value))" }
-        let head = running.isEmpty ? "idle" : running.joined(separator: ", ") + " running"
+        var head = running.isEmpty ? "idle" : running.joined(separator: ", ") + " running"
+        if let refusal = stateRefusal { head = "state database not writable (\(refusal)); \(head)" }
         guard let next = nextFires(after: now).min(by: { $0.value < $1.value }) else { return head }
         let name = next.key.split(separator: ":", maxSplits: 1).last.map(String.init) ?? next.key
         let zone = zoneOf(next.key)

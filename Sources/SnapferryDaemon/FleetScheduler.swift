@@ -56,6 +56,8 @@ public actor FleetScheduler: Service {
     /// Journal operations already counted in `snapferry_operations_total`.
     var counted: Set<String> = []
     var inFlight: [String: Int] = [:]
+    /// Why the state database refuses writes (nil while they go through).
+    var stateRefusal: String?
 
     struct Run {
         let id: Int
@@ -133,6 +135,12 @@ public actor FleetScheduler: Service {
         pingWatchdog()
         let now = time.now()
         let g = generation
+        // Nothing is started that could not be journalled; due slots stay due until writes go through.
+        guard await stateWritable() else {
+            await watchJournal()
+            updateStatus(now: now)
+            return
+        }
         var dueSources: [String] = []
         for source in g.config.sources {
             guard let slot = source.schedule.previousFire(atOrBefore: now, in: source.timeZone),
@@ -191,6 +199,7 @@ public actor FleetScheduler: Service {
     /// Logs and audits a rotation run's end; the sources count as running until that is written.
     func rotationEnded(_ id: Int, names: [String], outcomes: [SourceOutcome]) async {
         defer { for name in names where rotations[name]?.id == id { rotations[name] = nil } }
+        forgetSlotsIfRefused(names.map { "source:\($0)" })
         for o in outcomes {
             var meta: Logger.Metadata = ["source": "\(o.source)", "performed": "\(o.performedActions.count)"]
             if let e = o.error { meta["code"] = "\(e.code)"; meta["request_id"] = "\(e.requestId ?? "")" }
@@ -210,6 +219,7 @@ public actor FleetScheduler: Service {
 
     func refreshEnded(_ id: Int, names: [String], results: [RefreshResult]) async {
         defer { for name in names where refreshes[name]?.id == id { refreshes[name] = nil } }
+        forgetSlotsIfRefused(names.map { "target:\($0)" })
         for r in results {
             let meta: Logger.Metadata = ["target": "\(r.target)", "slot": "\(r.slot.map(iso) ?? "-")", "result": "\(r.outcome)"]
             switch r.outcome {

@@ -13,6 +13,7 @@ public final class SQLiteStateStore: StateStore {
 
     private let path: String
     private let pool: DatabasePool
+    public let writeHealth: StateWriteHealth? = StateWriteHealth()
 
     /// Opens (creating if needed) the state database at `path`: creates its directory, sets
     /// mode 0600 on the file and its `-wal`/`-shm` files, and applies pending migrations.
@@ -39,6 +40,30 @@ public final class SQLiteStateStore: StateStore {
     }
 
     /// The identifiers of the applied migrations, oldest first (e.g. `["v1"]`).
+    /// `pool.write`, with refusals by the file system turned into `StateStoreError.cannotWrite` and
+    /// recorded in `writeHealth`.
+    private func write<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            let value = try await pool.write(updates)
+            writeHealth?.succeeded()
+            return value
+        } catch let error as DatabaseError {
+            guard let reason = StateFile.writeRefusal(error) else { throw error }
+            writeHealth?.failed(reason)
+            throw StateStoreError.cannotWrite(path: path, reason: reason)
+        }
+    }
+
+    /// Sets `user_version` to the value it has (GRDB's migrations do not use it): SQLite writes the
+    /// header page to the WAL all the same, so a full disk or read-only file system refuses it as it
+    /// would a journal entry.
+    public func probeWrite() async {
+        _ = try? await write { db in
+            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            try db.execute(sql: "PRAGMA user_version = \(version)")
+        }
+    }
+
     public func schemaVersion() async throws -> [String] {
         try await pool.read { db in try StateSchema.migrator.appliedMigrations(db) }
     }
@@ -55,7 +80,7 @@ public final class SQLiteStateStore: StateStore {
 
     /// The `synchronous` setting of the writer connection (2 is FULL).
     public func synchronousLevel() async throws -> Int {
-        try await pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        try await write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// Every table's column names, by table (SQLite and GRDB bookkeeping tables excluded).
@@ -79,7 +104,7 @@ public final class SQLiteStateStore: StateStore {
     /// `attempts + 1`, the record's `updatedAt` and no error. Returns the stored record.
     public func beginOperation(_ operation: OperationRecord) async throws -> OperationRecord {
         let record = operation.normalizedForStore
-        return try await pool.write { db in
+        return try await write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM operations WHERE id = ?", arguments: [record.id]) {
                 var existing = try OperationRecord(row: row)
                 existing.state = .running
@@ -111,7 +136,7 @@ public final class SQLiteStateStore: StateStore {
     /// Sets the state, error (nil clears it) and `updatedAt` of a begun operation.
     /// Throws `StateStoreError.unknownOperation` if it was never begun.
     public func finishOperation(id: String, state: OperationState, error: String?, at: Date) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "UPDATE operations SET state = ?, error = ?, updated_at = ? WHERE id = ?",
                 arguments: [state.rawValue, error, StoredTime.millis(at), id])
@@ -121,7 +146,7 @@ public final class SQLiteStateStore: StateStore {
 
     /// Replaces an operation's detail.
     public func setOperationDetail(id: String, detail: String, at: Date) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(sql: "UPDATE operations SET detail = ?, updated_at = ? WHERE id = ?",
                            arguments: [detail, StoredTime.millis(at), id])
             if db.changesCount == 0 { throw StateStoreError.unknownOperation(id: id) }
@@ -167,7 +192,7 @@ public final class SQLiteStateStore: StateStore {
     public func recordSnapshot(_ snapshot: OwnedSnapshot) async throws {
         let record = snapshot.normalizedForStore
         let shares = try OwnedSnapshot.sharesJSON(record.sharedWith)
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     INSERT INTO owned_snapshots (identifier, source, account, region, slot, role, copied_from, arn,
@@ -189,7 +214,7 @@ public final class SQLiteStateStore: StateStore {
     /// Throws `StateStoreError.unknownSnapshot` if it was never recorded.
     public func markSnapshotDeleted(account: String, region: String, identifier: String, at: Date) async throws {
         let key = identifier.lowercased()
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     UPDATE owned_snapshots SET deleted_at = COALESCE(deleted_at, ?)
@@ -208,7 +233,7 @@ public final class SQLiteStateStore: StateStore {
                           at: Date) async throws {
         let key = identifier.lowercased()
         let shares = try OwnedSnapshot.sharesJSON(sharedWith)
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     UPDATE owned_snapshots SET shared_with = ?, shares_set_at = ?
@@ -243,7 +268,7 @@ public final class SQLiteStateStore: StateStore {
     /// Appends an audit entry.
     public func appendAudit(_ entry: AuditEntry) async throws {
         let record = entry.normalizedForStore
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "INSERT INTO audit (at, action, subject, account, region, detail) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [StoredTime.millis(record.at), record.action, record.subject, record.account,

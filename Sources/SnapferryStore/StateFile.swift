@@ -68,6 +68,18 @@ enum StateFile {
         }
     }
 
+    /// Why the file system refused a write, for the errors that are the file system's doing and may
+    /// pass once the operator acts (nil for the others: a constraint, a bug).
+    static func writeRefusal(_ error: DatabaseError) -> String? {
+        switch error.resultCode {
+        case .SQLITE_FULL: return "the disk is full"
+        case .SQLITE_READONLY: return "the file or its file system is read-only"
+        case .SQLITE_IOERR: return "I/O error (\(error.extendedResultCode)); is its file system read-only or failing?"
+        case .SQLITE_CANTOPEN, .SQLITE_PERM: return "permission denied or its directory is gone"
+        default: return nil
+        }
+    }
+
     private static func restrictMode(_ file: String, for path: String) throws(StateStoreError) {
         if chmod(file, mode_t(0o600)) != 0 {
             throw .cannotOpen(path: path, reason: "cannot set mode 0600 on \(file): \(describe(errno: errno))")

@@ -30,6 +30,17 @@ public protocol StateStore: Sendable {
     func appendAudit(_ entry: AuditEntry) async throws
     /// The newest audit entries first.
     func audit(limit: Int) async throws -> [AuditEntry]
+
+    /// Whether writes currently go through (nil: the store cannot fail that way).
+    var writeHealth: StateWriteHealth? { get }
+    /// Makes one write that changes nothing, so that `writeHealth` learns whether writes go through
+    /// again after a refusal.
+    func probeWrite() async
+}
+
+extension StateStore {
+    public var writeHealth: StateWriteHealth? { nil }
+    public func probeWrite() async {}
 }
 
 /// Where an operation stands.

@@ -7,6 +7,7 @@ public struct StateStoreError: Error, CustomStringConvertible, Sendable, Equatab
         case unknownOperation(id: String)
         case unknownSnapshot(account: String, region: String, identifier: String)
         case corruptRow(table: String, detail: String)
+        case cannotWrite(path: String, reason: String)
     }
 
     private let code: Code
@@ -34,6 +35,19 @@ public struct StateStoreError: Error, CustomStringConvertible, Sendable, Equatab
         StateStoreError(.corruptRow(table: table, detail: detail))
     }
 
+    /// A write to the open database was refused by the file system or SQLite: the disk is full, the
+    /// file or its file system became read-only, an I/O error. Nothing that needed the write was done.
+    public static func cannotWrite(path: String, reason: String) -> StateStoreError {
+        StateStoreError(.cannotWrite(path: path, reason: reason))
+    }
+
+    /// Whether this is `cannotWrite`: the file system, not the request, is at fault, and a later
+    /// write may succeed once the operator has acted.
+    public var isWriteRefused: Bool {
+        if case .cannotWrite = code { return true }
+        return false
+    }
+
     /// The operator-facing message.
     public var description: String {
         switch code {
@@ -47,6 +61,9 @@ public struct StateStoreError: Error, CustomStringConvertible, Sendable, Equatab
         case let .corruptRow(table, detail):
             return "state database: unreadable row in \(table): \(detail); "
                 + "was the file written by a newer snapferry? restore a backup or move the file aside"
+        case let .cannotWrite(path, reason):
+            return "cannot write state database \(path): \(reason); no AWS change is started until it can be recorded "
+                + "(free space on its file system or make it writable; snapferry carries on by itself)"
         }
     }
 }

@@ -77,9 +77,13 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             // The deadline covers the whole exchange, body included (AHC's covers the head only).
             let proxy = network.proxy(for: request.url)
             let client = proxy.flatMap { proxied[$0] } ?? self.client, prepared = outgoing
+            // AsyncHTTPClient logs the first and last 32 bytes of every body part at trace level: an AssumeRole
+            // answer cut into parts would put pieces of a session token or secret key in the log. Its debug
+            // lines carry no bodies, so it never gets more than debug.
+            let clientLogger = { var capped = logger; capped.logLevel = max(logger.logLevel, .debug); return capped }()
             return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
                 group.addTask {
-                    let response = try await client.execute(prepared, timeout: deadline, logger: logger)
+                    let response = try await client.execute(prepared, timeout: deadline, logger: clientLogger)
                     var body = try await response.body.collect(upTo: 64 * 1024 * 1024)
                     let bytes = body.readBytes(length: body.readableBytes) ?? []
                     return HTTPResponse(status: Int(response.status.code),

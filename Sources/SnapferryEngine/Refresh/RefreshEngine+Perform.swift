@@ -223,7 +223,9 @@ extension RefreshEngine {
             }
             return false
         } catch {
-            let reason = "\(step.action.summary): \(Self.describe(error))"
+            // A refusal says what to change (the key policy's statement, the role's permission), not only AWS's words.
+            var reason = "\(step.action.summary): \(Self.describe(error))"
+            if let hint = (error as? AWSError)?.hint { reason += " — \(hint)" }
             logger.error("refresh step failed", metadata: ["target": "\(target.name)", "error": "\(reason)"])
             if rollingBack {
                 flight.stepFailures += 1

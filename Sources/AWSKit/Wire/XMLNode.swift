@@ -40,6 +40,11 @@ public struct XMLNode: Sendable, Hashable {
 
     /// Parses an XML document; throws `XMLParseError` on malformed or truncated input.
     public static func parse(_ data: Data) throws(XMLParseError) -> XMLNode {
+        // AWS answers in UTF-8. Foundation's XMLParser on Linux traps (it force-unwraps the name's String) on an
+        // element or attribute name that is not valid UTF-8, so such a body is refused before it gets there.
+        if let offset = invalidUTF8Offset(data) {
+            throw XMLParseError(reason: "not UTF-8 at byte \(offset)")
+        }
         let builder = XMLTreeBuilder()
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = true
@@ -49,6 +54,20 @@ public struct XMLNode: Sendable, Hashable {
             throw XMLParseError(reason: "line \(parser.lineNumber): \(reason)")
         }
         return root
+    }
+}
+
+/// Where `data` stops being valid UTF-8, or nil when all of it is.
+func invalidUTF8Offset(_ data: Data) -> Int? {
+    var decoder = UTF8()
+    var iterator = data.makeIterator()
+    var consumed = 0
+    while true {
+        switch decoder.decode(&iterator) {
+        case .scalarValue(let scalar): consumed += UTF8.width(scalar)
+        case .emptyInput: return nil
+        case .error: return consumed
+        }
     }
 }
 

@@ -15,6 +15,28 @@ import Testing
         #expect(result.output == "orders-dev-new-202612020330 $HOME;rm -rf /\n")
     }
 
+    /// Hostile values in every variable the refresh sets (issue 15 part 4): shell metacharacters, command
+    /// substitutions that would create a file, spaces, newlines, quotes, non-ASCII, 300 characters. The hook
+    /// (`printenv`, no shell) must get each byte for byte, and no substitution may have run.
+    @Test func hostileValues_reachTheHookVerbatim_andNoShellRunsThem() async throws {
+        let canary = FileManager.default.temporaryDirectory.appendingPathComponent("snapferry-hook-canary-\(UUID().uuidString)")
+        let values = [
+            "SNAPFERRY_TARGET": "orders dev; touch \(canary.path)",
+            "SNAPFERRY_CLUSTER": "$(touch \(canary.path))",
+            "SNAPFERRY_STABLE_CLUSTER": "`touch \(canary.path)`",
+            "SNAPFERRY_WRITER_ENDPOINT": "db.example\n$(id)|& > /dev/null 'quoted' \"double\" \\back",
+            "SNAPFERRY_READER_ENDPOINT": String(repeating: "r", count: 300),
+            "SNAPFERRY_MASTER_SECRET_ARN": "arn:aws:secretsmanager:eu-west-1:222222222222:secret:zürich-🐘-ñ*?[a]{b,c}~",
+            "SNAPFERRY_SNAPSHOT_ARN": "${HOME} $PATH %s %n \\x00",
+        ]
+        for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+            let result = await runner.run(["/usr/bin/printenv", name], context: HookContext(environment: values), timeout: .seconds(20))
+            #expect(result.succeeded, "\(name): \(result)")
+            #expect(result.output == value + "\n", "\(name)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: canary.path), "a value was run by a shell")
+    }
+
     @Test func nonZeroExit_isAFailureWithItsStatusAndOutput() async {
         let result = await runner.run(["/bin/sh", "-c", "echo masking failed >&2; exit 3"], context: HookContext(environment: [:]),
                                       timeout: .seconds(20))

@@ -149,10 +149,21 @@ extension RefreshEngine {
         return tags
     }
 
+    /// How a step went, for the steps after it in the same look.
+    enum StepOutcome {
+        /// AWS took it: the next step may build on it.
+        case done
+        /// Something changed, but not surely what the next step needs (a lost answer, a failure recorded):
+        /// the rest waits for the next look, which reads what AWS holds.
+        case changed
+        /// Nothing changed (a passing refusal, no room for a copy): the rest waits too.
+        case waits
+
+        var progressed: Bool { self != .waits }
+    }
+
     /// Performs one step with audit entries; a refusal that cannot pass sets the transaction's failure.
-    /// Returns whether anything changed (the step was done, or the transaction's course did).
-    @discardableResult
-    func perform(_ step: RefreshStep, _ flight: Flight) async -> Bool {
+    func perform(_ step: RefreshStep, _ flight: Flight) async -> StepOutcome {
         let rds = aws.rds(flight.account, region: flight.target.region)
         let target = flight.target
         let rollingBack = flight.record?.failure != nil
@@ -162,7 +173,7 @@ extension RefreshEngine {
                 // At most max_copies_per_region copies in flight per account × region, rotation's included.
                 let reserved = await copies.reserve(account: flight.account.id, region: target.region, id: copy.lowercased(),
                                                     owner: Self.copyOwner(flight))
-                guard reserved else { return false }
+                guard reserved else { return .waits }
                 _ = try await rds.copyDBClusterSnapshot(.init(source: arn, target: copy, kmsKeyId: key, tags: tags(flight)))
             case let .restore(cluster, snapshot, key):
                 _ = try await rds.restoreDBClusterFromSnapshot(.init(
@@ -204,12 +215,12 @@ extension RefreshEngine {
             flight.stepFailures = 0
             try? await store.appendAudit(AuditEntry(at: wallNow(), action: "refresh-step", subject: target.name, account: flight.account.id,
                                                     region: target.region, detail: step.description))
-            return true
+            return .done
         } catch let error as AWSError where error.mayHaveBeenApplied || (error.isNotFound && !step.action.creates)
                     || (step.action.creates && ["DBClusterAlreadyExistsFault", "DBInstanceAlreadyExists",
                                                 "DBClusterSnapshotAlreadyExistsFault"].contains(where: error.is)) {
             // Lost answer, or made by an earlier attempt under the same derived name: the next observation tells.
-            return true
+            return .changed
         } catch let error as AWSError where error.is("InvalidDBClusterState") || error.is("InvalidDBInstanceState")
                     || error.is("InvalidDBClusterSnapshotState") || error.retryClass != .terminal
                     || (error.whileResolvingCredentials && error.code != "AccessDenied") {
@@ -219,9 +230,9 @@ extension RefreshEngine {
                                                            "error": "\(Self.describe(error))"])
             if flight.stepFailures > maxStepRetries, !rollingBack {
                 flight.record?.failure = "\(step.action.summary): \(Self.describe(error))"
-                return true
+                return .changed
             }
-            return false
+            return .waits
         } catch {
             // A refusal says what to change (the key policy's statement, the role's permission), not only AWS's words.
             var reason = "\(step.action.summary): \(Self.describe(error))"
@@ -230,10 +241,10 @@ extension RefreshEngine {
             if rollingBack {
                 flight.stepFailures += 1
                 if flight.stepFailures > maxStepRetries { flight.outcome = .failed("rollback stopped: \(reason)") }
-                return false
+                return .waits
             }
             flight.record?.failure = reason
-            return true
+            return .changed
         }
     }
 

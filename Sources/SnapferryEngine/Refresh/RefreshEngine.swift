@@ -288,7 +288,13 @@ public struct RefreshEngine: Sendable {
                     for steps in byFlight.values {
                         group.addTask {
                             var progressed = false
-                            for (flight, step) in steps { progressed = await self.perform(step, flight) || progressed }
+                            // In order, and only while each is done: a rename that waits must not let the one
+                            // after it (the instances under the cluster's new name) go first.
+                            for (flight, step) in steps {
+                                let outcome = await self.perform(step, flight)
+                                progressed = progressed || outcome.progressed
+                                if outcome != .done { break }
+                            }
                             if let flight = steps.first?.0 { await self.save(flight) }
                             return progressed ? steps.first.map { Self.scopeKey($0.0) } : nil
                         }

@@ -20,9 +20,21 @@ extension RefreshPlanner {
         for instance in unrenamed {
             let number = instance.identifier.lowercased().dropFirst(names.incoming.count + 1)
             let stableName = RefreshNames.instance(Int(number) ?? 0, of: names.stable)
-            if world.instance(stableName) != nil {
-                plan.outcome = .waiting("instance name \(stableName) is still taken")
-                return plan
+            if let holder = world.instance(stableName) {
+                guard holder.clusterIdentifier?.lowercased() == names.stable else {
+                    plan.outcome = .waiting("instance name \(stableName) is still taken")
+                    return plan
+                }
+                // A sibling in the new cluster already holds the name: it took it while the cluster's own rename
+                // waited, and the planner, missing an instance under the incoming names, made this one too.
+                let id = instance.identifier.lowercased()
+                if newInstances.count > wantedInstances(target, cluster: names.stable).count {
+                    plan.steps.append(RefreshStep(action: .deleteInstance(id), reason: "a second instance for \(stableName), which \(holder.identifier) serves"))
+                } else {
+                    plan.steps.append(RefreshStep(action: .renameInstance(from: id, to: freeName(Int(number) ?? 1, of: names.stable, world: world)),
+                                                  reason: "stable instance endpoint (\(stableName) is served by \(holder.identifier))"))
+                }
+                continue
             }
             plan.steps.append(RefreshStep(action: .renameInstance(from: instance.identifier.lowercased(), to: stableName),
                                           reason: "stable instance endpoint"))

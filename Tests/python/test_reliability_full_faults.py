@@ -9,7 +9,7 @@ with boto3, must equal a fault-free run's. From the simulator's call record (the
 over every span of the record).
 
 The retry quota is not emptied here (about a third of some 300 calls fail, far from 500 / 5 retries
-in one process); `RetryQuotaTests` and `RetryStateRegistryTests` empty it with exact counts."""
+in one process); `RetryQuotaTests` and `WithRetriesTests` empty it with exact counts."""
 
 import os
 

@@ -9,8 +9,7 @@ The daemon runs fixtures/daemon/refresh-fleet.yaml against snapferry-sim at --ti
 refresh-scenario.json's secrets replaced by long distinctive ones and the simulator answering 30% of
 RDS calls with Throttling, 5% with InternalFailure, resetting or truncating 1% of all calls (STS
 included) and cutting the first AssumeRole answer short (the simulator sends its first half), until
-the night's rotation (snapshot, copy, shares) and both refreshes are done (or, if one target's
-refresh is still in flight 8 s after the other finished ok, until then).
+the night's rotation (snapshot, copy, shares) and both refreshes are done, both ok.
 
 Session credentials: the simulator draws them (ASIA key id, 40-character secret, "SIM" + 120-character
 token) from its own generator seeded by the scenario's `seed`, in AssumeRole order, and exposes them
@@ -190,12 +189,10 @@ def test_no_secret_reaches_any_output_after_a_faulty_daemon_run(tmp_path):
                     ok = [n for n in ended if last[n].get("result") == "ok"]
                     rotated = s.get("newest_snapshot") and len(s["shared_accounts"]) == 2
                     return rotated and ok and (len(ended) == len(TARGETS) or not every) and (t, s)
-                targets, source = dp.wait_until(lambda: night(False), 30, f"the rotation and a refresh ok for slot {SLOT}")
-                # The other target gets a few seconds more; one stuck in flight only shortens the run.
-                deadline = time.monotonic() + 8
-                while not night(True) and time.monotonic() < deadline:
-                    time.sleep(0.1)
-                targets, source = night(False)
+                # Both refreshes end, and end ok: under these faults one used to stay in flight for ever (a
+                # duplicate instance after a throttled rename; docs/RELIABILITY.md).
+                targets, source = dp.wait_until(lambda: night(True), 40, f"the rotation and both refreshes for slot {SLOT}")
+                assert all((targets[n].get("last") or {}).get("result") == "ok" for n in TARGETS), targets
                 for path in ("/metrics", "/status", "/"):
                     status, body = daemon.get(path)
                     assert status == 200, (path, body[:500])

@@ -26,6 +26,10 @@ FAULTS = {"rules": [
     {"service": "rds", "operation": "*", "error_rate": 0.05, "code": "InternalFailure", "status": 500},
     {"service": "*", "operation": "*", "reset_rate": 0.01, "truncate_rate": 0.01},
     {"service": "*", "operation": "*", "latency_ms": [200, 5000], "latency_rate": 0.02},
+    # At rates of 1-2% a short run may draw none of a kind; one of each is certain.
+    {"service": "rds", "operation": "DescribeDBClusters", "reset_rate": 1, "times": 1},
+    {"service": "rds", "operation": "CreateDBClusterSnapshot", "truncate_rate": 1, "times": 1},
+    {"service": "rds", "operation": "DescribeDBClusterSnapshots", "latency_ms": [3000, 3000], "times": 1},
 ]}
 SETTINGS = f", retry: {{ max_attempts: {MAX_ATTEMPTS} }}, limits: {{ api_rate: {RATE}, api_burst: {BURST} }}"
 

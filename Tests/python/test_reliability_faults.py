@@ -8,12 +8,12 @@ in eight exhausts them (0.35²) and a run of some 50 calls all but surely meets 
 import json
 import os
 import subprocess
-import urllib.request
 
 import boto3
 from botocore.config import Config
 
 from peers import sim_peer, snapferry_binary
+from reliability_world import calls, post
 
 PROD = "111111111111"
 # A secret no output may carry (docs/RELIABILITY.md, secrets).
@@ -50,18 +50,6 @@ def fleet_file(tmp_path, url):
     path = tmp_path / "fleet.yaml"
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-def post(url, path, body):
-    request = urllib.request.Request(url + path, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read() or b"null")
-
-
-def calls(url):
-    with urllib.request.urlopen(url + "/_sim/calls", timeout=10) as response:
-        return json.loads(response.read())["calls"]
 
 
 def end_state(url):

@@ -141,12 +141,12 @@ def client(service, url, account):
                         config=Config(retries={"max_attempts": 20, "mode": "standard"}))
 
 
-def end_state(url):
+def end_state(url, accounts=None):
     """What AWS holds, as boto3 reads it with each account's own keys: manual snapshots (status, key,
     restore sharing, snapferry tags), clusters (status, members, slot tag) and instances. Snapshot and
     creation times are left out: a resumed run makes the same things a little later."""
     state = {}
-    for account in KEYS:
+    for account in accounts or KEYS:
         rds = client("rds", url, account)
         for page in rds.get_paginator("describe_db_cluster_snapshots").paginate(SnapshotType="manual"):
             for s in page["DBClusterSnapshots"]:

@@ -87,39 +87,29 @@ struct SimAdminHandler: Sendable {
     }
 
     private func setKeyPolicy(_ request: WireRequest) async -> WireReply {
-        struct Body: Decodable {
-            var keyArn: String
-            var policy: SimJSON
-            enum CodingKeys: String, CodingKey { case keyArn = "key_arn", policy }
+        await setPolicy(request, arnField: "key_arn", example: "arn:aws:kms:…", missing: "no customer-managed key") { arn, policy in
+            await self.host.world.setKeyPolicy(keyArn: arn, policy: policy)
         }
-        guard let body = try? JSONDecoder().decode(Body.self, from: request.body) else {
-            return .jsonError(400, "body must be {\"key_arn\": \"arn:aws:kms:…\", \"policy\": {…}}")
-        }
-        let policy: SimJSON
-        // A policy given as JSON text (as PutKeyPolicy takes it) is parsed first.
-        if case .string(let text) = body.policy, let parsed = try? JSONDecoder().decode(SimJSON.self, from: Data(text.utf8)) {
-            policy = parsed
-        } else {
-            policy = body.policy
-        }
-        guard await host.world.setKeyPolicy(keyArn: body.keyArn, policy: policy) else {
-            return .jsonError(404, "no customer-managed key \(body.keyArn) in the scenario")
-        }
-        return .json(200, ["key_arn": body.keyArn])
     }
 
     private func setTrustPolicy(_ request: WireRequest) async -> WireReply {
-        struct Body: Decodable {
-            var roleArn: String
-            var policy: SimJSON
-            enum CodingKeys: String, CodingKey { case roleArn = "role_arn", policy }
+        await setPolicy(request, arnField: "role_arn", example: "arn:aws:iam::…:role/…", missing: "no role") { arn, policy in
+            await self.host.world.setTrustPolicy(roleArn: arn, policy: policy)
         }
-        guard let body = try? JSONDecoder().decode(Body.self, from: request.body) else {
-            return .jsonError(400, "body must be {\"role_arn\": \"arn:aws:iam::…:role/…\", \"policy\": {…}}")
+    }
+
+    /// `{"<arnField>": ARN, "policy": {…}}`: a policy given as JSON text (as PutKeyPolicy and
+    /// UpdateAssumeRolePolicy take it) is parsed first; `apply` says whether the ARN names something.
+    private func setPolicy(_ request: WireRequest, arnField: String, example: String, missing: String,
+                           apply: (String, SimJSON) async -> Bool) async -> WireReply {
+        guard let body = try? JSONDecoder().decode([String: SimJSON].self, from: request.body),
+              case .string(let arn)? = body[arnField], var policy = body["policy"] else {
+            return .jsonError(400, "body must be {\"\(arnField)\": \"\(example)\", \"policy\": {…}}")
         }
-        guard await host.world.setTrustPolicy(roleArn: body.roleArn, policy: body.policy) else {
-            return .jsonError(404, "no role \(body.roleArn) in the scenario")
+        if case .string(let text) = policy, let parsed = try? JSONDecoder().decode(SimJSON.self, from: Data(text.utf8)) {
+            policy = parsed
         }
-        return .json(200, ["role_arn": body.roleArn])
+        guard await apply(arn, policy) else { return .jsonError(404, "\(missing) \(arn) in the scenario") }
+        return .json(200, [arnField: arn])
     }
 }

@@ -39,7 +39,6 @@ public final class SQLiteStateStore: StateStore {
         try StateFile.restrictCompanions(of: path)
     }
 
-    /// The identifiers of the applied migrations, oldest first (e.g. `["v1"]`).
     /// `pool.write`, with refusals by the file system turned into `StateStoreError.cannotWrite` and
     /// recorded in `writeHealth`.
     private func write<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
@@ -64,6 +63,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    /// The identifiers of the applied migrations, oldest first (e.g. `["v1"]`).
     public func schemaVersion() async throws -> [String] {
         try await pool.read { db in try StateSchema.migrator.appliedMigrations(db) }
     }

@@ -98,7 +98,10 @@ def test_a_full_disk_holds_every_aws_change_until_the_journal_can_record_it(tmp_
                               "snapferry_state_writable 1 after the space came back")
                 made = dp.wait_until(lambda: [c for c in mutations(sim_url) if c["operation"] == "CreateDBClusterSnapshot"],
                                      30, "the held snapshot after the space came back")
-                assert "state database takes writes again" in daemon.log()
+                log = daemon.log()
+                # One refusal and one recovery: the probe made while the disk was full was refused too (a probe
+                # that wrote nothing would have let a run start, fail and flip the state back).
+                assert log.count("state database refuses writes") == 1 and log.count("state database takes writes again") == 1, log[-3000:]
                 notify.wait_for(lambda m: m.startswith("STATUS=") and "not writable" not in m, timeout=10,
                                 after=0, what="a STATUS= line without the refusal")
                 # The create was journalled before it was asked for: its operation is in the state database.

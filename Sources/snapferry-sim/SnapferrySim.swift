@@ -2,13 +2,15 @@ import AWSSimulator
 import ArgumentParser
 import Foundation
 import SimServer
+import SnapferryCore
 
 /// `snapferry-sim`: serves the AWS simulator over HTTP (SIMULATOR.md).
 @main
 struct SnapferrySim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapferry-sim",
-        abstract: "Serve a simulated RDS, STS and KMS in AWS's wire formats, plus /_sim admin endpoints.")
+        abstract: "Serve a simulated RDS, STS and KMS in AWS's wire formats, plus /_sim admin endpoints.",
+        version: SnapferryVersion.versionLine(program: "snapferry-sim"))
 
     @Option(name: .long, help: "HOST:PORT to listen on; port 0 picks a free one (printed on stdout).")
     var listen: String = "127.0.0.1:0"

@@ -1,19 +1,15 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SnapferryCore
 
 /// The `snapferry` command: subcommands for operators, one daemon for systemd.
 struct Snapferry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapferry",
         abstract: "Keeps encrypted Aurora clusters snapshotted, shared and restored across AWS accounts.",
-        version: SnapferryVersion.current,
+        version: SnapferryVersion.versionLine(program: "snapferry"),
         subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DaemonCommand.self, StatusCommand.self, PolicyCommand.self, DoctorCommand.self, AdoptCommand.self, WhoamiCommand.self, RetentionCommand.self])
-}
-
-/// The build's version, also shown as `snapferry_build_info{version}`.
-enum SnapferryVersion {
-    static let current = "0.1.0"
 }
 
 /// Logs go to stderr: the daemon's in its `--log-format` at `--log-level`; other commands' quiet
@@ -55,7 +51,9 @@ enum Main {
             let code = Snapferry.exitCode(for: error)
             let message = Snapferry.fullMessage(for: error)
             if !message.isEmpty {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
+                // `--help` and `--version` (a clean exit) go to stdout, as ArgumentParser's own main does.
+                let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
+                stream.write(Data((message + "\n").utf8))
             }
             if code == .validationFailure { Foundation.exit(2) }
             Foundation.exit(code.rawValue)

@@ -173,6 +173,6 @@ public final class AWSClient: Sendable {
         !["Describe", "List", "Get", "AssumeRole"].contains { operation.hasPrefix($0) }
     }
 
-    /// Sent in User-Agent.
-    public static let version = "0.1.0"
+    /// Sent in User-Agent (`snapferry/0.1.0`).
+    public static let version = SnapferryVersion.number
 }

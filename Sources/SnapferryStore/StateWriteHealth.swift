@@ -20,7 +20,7 @@ public final class StateWriteHealth: Sendable {
     public var snapshot: Snapshot { state.withLock { $0 } }
 
     func succeeded() {
-        state.withLock { if $0.failing != nil { $0.failing = nil } }
+        state.withLock { $0.failing = nil }
     }
 
     func failed(_ reason: String) {

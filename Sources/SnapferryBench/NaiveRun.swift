@@ -31,7 +31,7 @@ public enum NaiveRun {
         let end = start.addingTimeInterval(Double(days) * 86_400)
         let naive = Naive(fleet: fleet, config: config, aws: aws, clock: clock, end: end)
         let progress = NaiveProgress()
-        let jobs = Task {
+        let jobs = Task(executorPreference: time.executor) {
             await withTaskGroup(of: Void.self) { group in
                 for a in 0..<fleet.spec.sourceAccounts {
                     group.addTask { await naive.shareLoop(account: a, progress: progress) }

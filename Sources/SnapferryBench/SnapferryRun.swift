@@ -59,7 +59,8 @@ public enum SnapferryRun {
         quiet.logLevel = .critical
         let scheduler = FleetScheduler(generation: try build(config), rebuild: build, configPath: path, statePath: statePath,
                                        environment: environment, store: store, notifier: SilentNotifier(),
-                                       metrics: DaemonMetrics(version: "bench"), time: daemonTime, logger: quiet)
+                                       metrics: DaemonMetrics(version: "bench"), time: daemonTime, logger: quiet,
+                                       runExecutor: time.executor)
         let end = start.addingTimeInterval(Double(days) * 86_400)
         var cycleEnd: Date?
         var slowest = 0.0

@@ -3,24 +3,25 @@ import SnapferryCore
 import Synchronization
 
 /// Drives a `ManualClock` as a discrete-event simulation: when every task of the run is parked on
-/// the clock (the count of sleepers and of AWS calls stops moving across two short real pauses),
-/// time jumps to the earliest deadline. Polls, backoffs, rate-limit waits and AWS's own durations
-/// therefore take no wall time, and a simulated night runs in seconds.
+/// the clock, time jumps to the earliest deadline. Polls, backoffs, rate-limit waits and AWS's own
+/// durations therefore take no wall time, and a simulated night runs in seconds.
 ///
-/// Quiescence is observed, not proven: a task busy on the CPU for longer than the pause (a large
-/// planner pass) can see time jump under it, which delays it by at most one event. Runs are
-/// reproducible per seed up to that and to the order in which concurrent tasks reach AWS.
+/// Rest is known, not guessed: the run's tasks execute on `executor`, which counts the jobs queued
+/// and running, and whatever runs elsewhere (a mutating AWS call's own task, SQLite's queue) is
+/// inside `busy`. The run is at rest when the executor is idle, no call is in flight, and nothing
+/// moved between two readings a moment apart (a job handed over between the two counters).
+/// Runs are reproducible per seed up to the order in which concurrent tasks reach AWS.
 public final class VirtualTime: Sendable {
     public let clock: ManualClock
-    /// Bumped on every call to AWS or the state database, so a burst of them between sleeps is not mistaken for rest.
+    public let executor: RunExecutor
+    /// Bumped on every call to AWS or the state database, so a burst of them between two readings is seen.
     let activity = Atomic<Int>(0)
     /// Calls to AWS or the state database in progress: while any is, the run is busy.
     let inFlight = Atomic<Int>(0)
-    let pause: Duration
 
-    public init(clock: ManualClock, pause: Duration = .milliseconds(1)) {
+    public init(clock: ManualClock, executor: RunExecutor = .shared) {
         self.clock = clock
-        self.pause = pause
+        self.executor = executor
     }
 
     public func touch() { activity.add(1, ordering: .relaxed) }
@@ -35,17 +36,11 @@ public final class VirtualTime: Sendable {
     }
 
     /// Waits until the run is at rest, then moves time to the next deadline, but never past `limit`.
-    /// Returns false when nothing sleeps (the run is busy or finished), true when time moved.
+    /// Returns false when nothing sleeps (the run is finished, or waits on something other than the
+    /// clock), true when time moved.
     public func step(notPast limit: Date? = nil) async -> Bool {
-        guard await rest(for: 2) else { return false }
-        guard var deadline = clock.nextDeadline() else { return false }
-        // A long jump is worth a longer look: a task between two awaits (an actor hop, a planner pass)
-        // shows neither as a sleeper nor as a call, and would wake the jump's length too late.
-        let jump = deadline.offset - clock.now.offset
-        if jump > .seconds(1) {
-            guard await rest(for: jump > .seconds(30) ? 100 : 25), let again = clock.nextDeadline() else { return false }
-            deadline = again
-        }
+        await rest()
+        guard let deadline = clock.nextDeadline() else { return false }
         if let limit, clock.date(of: deadline) > limit {
             clock.advance(to: instant(limit))
         } else {
@@ -54,16 +49,27 @@ public final class VirtualTime: Sendable {
         return true
     }
 
-    /// Waits until nothing has moved for `pauses` pauses in a row; false when nothing sleeps then.
-    private func rest(for pauses: Int) async -> Bool {
-        var seen = (clock.sleepers(), activity.load(ordering: .relaxed))
-        var stable = 0
-        while stable < pauses {
-            try? await Task.sleep(for: pause)
-            let current = (clock.sleepers(), activity.load(ordering: .relaxed))
-            if current == seen && inFlight.load(ordering: .relaxed) == 0 { stable += 1 } else { stable = 0; seen = current }
+    private func reading() -> (idle: Bool, state: [Int]) {
+        let (idle, finished) = executor.idle
+        let calls = inFlight.load(ordering: .sequentiallyConsistent)
+        return (idle && calls == 0, [finished, activity.load(ordering: .sequentiallyConsistent), clock.sleepers()])
+    }
+
+    /// Returns once two readings 50 µs apart both find the run idle and unchanged.
+    private func rest() async {
+        var wait = Duration.microseconds(50)
+        while true {
+            let first = reading()
+            if first.idle {
+                try? await Task.sleep(for: .microseconds(50))
+                let second = reading()
+                if second.idle && second.state == first.state { return }
+                wait = .microseconds(50)
+            } else {
+                try? await Task.sleep(for: wait)
+                wait = min(wait * 2, .milliseconds(1))
+            }
         }
-        return seen.0 > 0
     }
 
     /// Moves time to `date` (never backwards).

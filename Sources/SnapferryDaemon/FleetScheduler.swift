@@ -58,6 +58,9 @@ public actor FleetScheduler: Service {
     var inFlight: [String: Int] = [:]
     /// Why the state database refuses writes (nil while they go through).
     var stateRefusal: String?
+    /// Where runs execute: nil (the global pool) in the daemon; the benchmark's counting executor,
+    /// which is how it knows when a simulated night is at rest.
+    let runExecutor: (any TaskExecutor)?
 
     struct Run {
         let id: Int
@@ -67,8 +70,10 @@ public actor FleetScheduler: Service {
     public init(generation: FleetGeneration, rebuild: @escaping @Sendable (FleetConfig) throws -> FleetGeneration,
                 configPath: String, statePath: String, environment: [String: String], store: any StateStore,
                 notifier: any ServiceNotifier, metrics: DaemonMetrics, time: DaemonClock, logger: Logger,
-                tick: Duration = .seconds(1), stopGrace: Duration = .seconds(8), waitsForHTTP: Bool = false) {
+                tick: Duration = .seconds(1), stopGrace: Duration = .seconds(8), waitsForHTTP: Bool = false,
+                runExecutor: (any TaskExecutor)? = nil) {
         self.waitsForHTTP = waitsForHTTP
+        self.runExecutor = runExecutor
         self.generation = generation; self.rebuild = rebuild; self.configPath = configPath; self.statePath = statePath
         self.environment = environment; self.store = store; self.notifier = notifier; self.metrics = metrics
         self.time = time; self.logger = logger; self.stopGrace = stopGrace
@@ -169,7 +174,7 @@ public actor FleetScheduler: Service {
         let id = newRunID()
         logger.info("rotation starts", metadata: ["sources": "\(names.joined(separator: ","))", "run": "\(id)"])
         let holds = sourceHolds
-        let task = Task {
+        let task = Task(executorPreference: runExecutor) {
             let outcomes = await g.rotation.apply(at: now, sources: names, settled: { await holds.release($0) })
             for name in names { await holds.release(name) }
             await self.rotationEnded(id, names: names, outcomes: outcomes)
@@ -183,7 +188,7 @@ public actor FleetScheduler: Service {
         logger.info("refresh starts", metadata: ["targets": "\(names.joined(separator: ","))", "run": "\(id)",
                                                  "waiting_for_rotation": "\(waiting.joined(separator: ","))"])
         let time = self.time, holds = sourceHolds
-        let task = Task {
+        let task = Task(executorPreference: runExecutor) {
             // A target whose source's rotation runs waits for tonight's snapshot and shares of that source only.
             let results = Task.isCancelled ? [] : await g.refresh.run(at: max(now, time.now()), targets: names, holds: holds)
             await self.refreshEnded(id, names: names, results: results)
@@ -214,7 +219,7 @@ public actor FleetScheduler: Service {
         }
         // The run's task may be cancelled (a stop): the audit write must not be, or it is lost.
         let (store, date, stopping, logger) = (self.store, time.now(), self.stopping, self.logger)
-        await Task { await RunAudit.record(outcomes, store: store, at: date, interrupted: stopping, logger: logger) }.value
+        await Task(executorPreference: runExecutor) { await RunAudit.record(outcomes, store: store, at: date, interrupted: stopping, logger: logger) }.value
     }
 
     func refreshEnded(_ id: Int, names: [String], results: [RefreshResult]) async {
@@ -230,6 +235,6 @@ public actor FleetScheduler: Service {
         }
         guard !results.isEmpty else { return }
         let (store, date, stopping, logger) = (self.store, time.now(), self.stopping, self.logger)
-        await Task { await RunAudit.record(results, store: store, at: date, interrupted: stopping, logger: logger) }.value
+        await Task(executorPreference: runExecutor) { await RunAudit.record(results, store: store, at: date, interrupted: stopping, logger: logger) }.value
     }
 }

@@ -6,9 +6,8 @@ import Synchronization
 ///
 /// Tasks started with this executor as their preference (and their child tasks, and the default
 /// actors they call) run here; so does every task the clock resumes, since a resumed task goes
-/// back to its preferred executor. What runs elsewhere — a mutating AWS call's own task, SQLite's
-/// queue — is inside `VirtualTime.busy` (the counting AWS and store wrappers), so the pair of
-/// counters covers the whole run.
+/// back to its preferred executor. What runs elsewhere — an HTTP exchange's own task, SQLite's
+/// queue — is counted by `VirtualTime` (see there).
 ///
 /// A lock and a condition rather than an actor: an executor is what actors run on.
 public final class RunExecutor: TaskExecutor, @unchecked Sendable {

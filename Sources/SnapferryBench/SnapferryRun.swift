@@ -51,7 +51,7 @@ public enum SnapferryRun {
         let store = CountingStore(inner: sqlite, time: time)
         let daemonTime = DaemonClock(clock: AnyClock(clock), now: now, scale: 1)
         let build: @Sendable (FleetConfig) throws -> FleetGeneration = { config in
-            let (rotation, refresh) = EnginePair.make(config: config, aws: CountingFleetAWS(inner: aws, time: time), store: store, clock: daemonTime.clock,
+            let (rotation, refresh) = EnginePair.make(config: config, aws: aws, store: store, clock: daemonTime.clock,
                                                       wallNow: now, logLevel: .critical)
             return FleetGeneration(config: config, rotation: rotation, refresh: refresh)
         }
@@ -64,8 +64,15 @@ public enum SnapferryRun {
         let end = start.addingTimeInterval(Double(days) * 86_400)
         var cycleEnd: Date?
         var slowest = 0.0
+        var stalledSince: ContinuousClock.Instant?
+        var lastReport = ContinuousClock.now
+        let progress = ProcessInfo.processInfo.environment["SNAPFERRY_BENCH_PROGRESS"] != nil
         while time.now < end {
             let began = ContinuousClock.now
+            if progress && began - lastReport > .seconds(10) {
+                lastReport = began
+                FileHandle.standardError.write(Data("snapferry-bench: \(time.now) \(time.diagnosis); \(await scheduler.statusLine)\n".utf8))
+            }
             await scheduler.step()
             slowest = max(slowest, seconds(ContinuousClock.now - began))
             let nextFire = min(end, await scheduler.nextFires(after: time.now).values.min() ?? end)
@@ -74,7 +81,17 @@ public enum SnapferryRun {
                 time.advance(to: nextFire)
                 continue
             }
-            if !(await time.step(notPast: nextFire)) { try await Task.sleep(for: .milliseconds(1)) }
+            if await time.step(notPast: nextFire) {
+                stalledSince = nil
+            } else {
+                // Runs in progress and nothing on the clock: they wait on each other or on a lost wake-up.
+                let since = stalledSince ?? ContinuousClock.now
+                stalledSince = since
+                if ContinuousClock.now - since > .seconds(30) {
+                    throw BenchError("the run stalled at \(time.now): \(time.diagnosis); \(await scheduler.statusLine)")
+                }
+                try await Task.sleep(for: .milliseconds(1))
+            }
         }
         try? FileManager.default.removeItem(atPath: statePath)
         let (calls, work) = (await world.calls(), await world.work())

@@ -7,9 +7,13 @@ import Synchronization
 /// durations therefore take no wall time, and a simulated night runs in seconds.
 ///
 /// Rest is known, not guessed: the run's tasks execute on `executor`, which counts the jobs queued
-/// and running, and whatever runs elsewhere (a mutating AWS call's own task, SQLite's queue) is
-/// inside `busy`. The run is at rest when the executor is idle, no call is in flight, and nothing
-/// moved between two readings a moment apart (a job handed over between the two counters).
+/// and running; an HTTP exchange with the simulator (`CountingTransport`) and a state database call
+/// (`CountingStore`) count as busy while they last. A call waiting for the rate limiter's tokens
+/// or a retry's backoff is a task parked on the clock like any other. The run is at rest when the
+/// executor is idle, no exchange is in flight, and nothing moved between two readings a moment
+/// apart. The one hand-over these counters cannot see — an exchange that ends on another thread
+/// just before it wakes the task that awaits it — is shorter than that moment unless the thread
+/// is preempted exactly there; then time jumps one event early.
 /// Runs are reproducible per seed up to the order in which concurrent tasks reach AWS.
 public final class VirtualTime: Sendable {
     public let clock: ManualClock
@@ -58,7 +62,13 @@ public final class VirtualTime: Sendable {
     /// Returns once two readings 50 µs apart both find the run idle and unchanged.
     private func rest() async {
         var wait = Duration.microseconds(50)
+        let began = ContinuousClock.now
+        var reported = false
         while true {
+            if !reported && ContinuousClock.now - began > .seconds(30) {
+                reported = true
+                FileHandle.standardError.write(Data("snapferry-bench: no rest for 30 s at \(now): \(diagnosis)\n".utf8))
+            }
             let first = reading()
             if first.idle {
                 try? await Task.sleep(for: .microseconds(50))
@@ -70,6 +80,19 @@ public final class VirtualTime: Sendable {
                 wait = min(wait * 2, .milliseconds(1))
             }
         }
+    }
+
+    /// Marks `body` (a state database call, which SQLite runs on its own queue) as work in progress.
+    func busy<T>(_ body: () async throws -> T) async rethrows -> T {
+        enter()
+        defer { leave() }
+        return try await body()
+    }
+
+    /// What the driver sees, for a stalled run's error.
+    public var diagnosis: String {
+        "\(inFlight.load(ordering: .relaxed)) AWS or state calls in flight, executor \(executor.idle.isIdle ? "idle" : "busy"), "
+            + "\(clock.sleepers()) sleepers"
     }
 
     /// Moves time to `date` (never backwards).

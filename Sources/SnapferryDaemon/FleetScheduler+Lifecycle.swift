@@ -123,6 +123,9 @@ extension FleetScheduler {
     }
 
     /// `STATUS=`, sent when it changes: `3 copies, 2 refreshes running; next: orders 02:00 Europe/Berlin`.
+    /// The last `STATUS=` line.
+    public var statusLine: String { lastStatus }
+
     func updateStatus(now: Date) {
         let line = statusLine(now: now)
         guard line != lastStatus else { return }

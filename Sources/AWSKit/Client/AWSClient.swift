@@ -135,8 +135,9 @@ public final class AWSClient: Sendable {
             if Self.isMutating(operation) {
                 // A change on its way to AWS is let finish when the run is stopped (SIGTERM, SIGINT): its answer
                 // (the new snapshot's ARN, the share) is what the journal records. Bounded by `timeout`.
+                // `immediate`: it starts on this thread, with no hand-over to another before the request leaves.
                 let transport = self.transport, timeout = self.timeout, logger = self.logger
-                response = try await Task { try await transport.execute(request, timeout: timeout, logger: logger) }.value
+                response = try await Task.immediate { try await transport.execute(request, timeout: timeout, logger: logger) }.value
             } else {
                 response = try await transport.execute(request, timeout: timeout, logger: logger)
             }

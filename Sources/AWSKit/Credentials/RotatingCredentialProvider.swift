@@ -75,7 +75,9 @@ public actor RotatingCredentialProvider: CredentialProvider {
     private func refresh(logger: Logger) async throws -> ExpiringCredential {
         if let inFlight { return try await inFlight.value }
         let wrapped = self.wrapped
-        let task = Task { try await wrapped.credential(logger: logger) }
+        // Unstructured, so that a caller's cancellation does not fail the others joined to it; `immediate`
+        // starts it on this thread, with no hand-over to another before the request leaves.
+        let task = Task.immediate { try await wrapped.credential(logger: logger) }
         inFlight = task
         defer { inFlight = nil }
         let credential = try await task.value

@@ -15,13 +15,7 @@ public enum KeyPolicyCheck {
 
     /// Accounts among `accounts` the policy does not let use the key; nil when the policy cannot be read as JSON.
     public static func accountsWithoutUse(policy: String, accounts: [String]) -> [String]? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any] else { return nil }
-        let statements: [[String: Any]]
-        if let list = object["Statement"] as? [[String: Any]] { statements = list } else if let one = object["Statement"] as? [String: Any] {
-            statements = [one]
-        } else {
-            statements = []
-        }
+        guard let statements = Statement.parse(policy) else { return nil }
         return accounts.filter { account in
             !requiredActions.allSatisfy { allows(statements, account: account, action: $0) }
         }
@@ -36,8 +30,7 @@ public enum KeyPolicyCheck {
     /// For each of `accounts`, the actions among `actions` the policy does not let it use; nil when the
     /// policy cannot be read as JSON. Accounts missing nothing are left out.
     public static func missing(policy: String, accounts: [String], actions: [String]) -> [String: [String]]? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any] else { return nil }
-        let statements = (object["Statement"] as? [[String: Any]]) ?? (object["Statement"] as? [String: Any]).map { [$0] } ?? []
+        guard let statements = Statement.parse(policy) else { return nil }
         var out: [String: [String]] = [:]
         for account in accounts {
             let lacking = actions.filter { !allows(statements, account: account, action: $0) }
@@ -46,13 +39,66 @@ public enum KeyPolicyCheck {
         return out
     }
 
-    static func allows(_ statements: [[String: Any]], account: String, action: String) -> Bool {
+    /// One statement, read once: a pass checks every share account of every source against it.
+    struct Statement {
+        var effect: String
+        var hasCondition: Bool
+        /// Lower-cased action patterns.
+        var actions: [String]
+        /// `Principal: "*"` or `{"AWS": "*"}`.
+        var anyPrincipal: Bool
+        /// Account ids the principals name: as ids, or as the account of an IAM ARN (its root, a role, a user).
+        var accounts: Set<String>
+
+        /// The statements that `allows` interprets (none with `NotPrincipal` or `NotAction`); nil when not JSON.
+        static func parse(_ policy: String) -> [Statement]? {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any] else { return nil }
+            let raw = (object["Statement"] as? [[String: Any]]) ?? (object["Statement"] as? [String: Any]).map { [$0] } ?? []
+            return raw.filter { $0["NotPrincipal"] == nil && $0["NotAction"] == nil }.map { s in
+                var anyPrincipal = false
+                var accounts: Set<String> = []
+                if let star = s["Principal"] as? String {
+                    anyPrincipal = star == "*"
+                } else if let map = s["Principal"] as? [String: Any] {
+                    for p in strings(map["AWS"]) {
+                        if p == "*" { anyPrincipal = true }
+                        accounts.insert(p)
+                        if let account = iamAccount(p) { accounts.insert(account) }
+                    }
+                }
+                return Statement(effect: (s["Effect"] as? String ?? "").lowercased(), hasCondition: s["Condition"] != nil,
+                                 actions: strings(s["Action"]).map { $0.lowercased() }, anyPrincipal: anyPrincipal, accounts: accounts)
+            }
+        }
+
+        /// `123456789012` of `arn:aws:iam::123456789012:…` (also `aws-cn`, `aws-us-gov`).
+        static func iamAccount(_ arn: String) -> String? {
+            for prefix in ["arn:aws:iam::", "arn:aws-cn:iam::", "arn:aws-us-gov:iam::"] where arn.hasPrefix(prefix) {
+                let rest = arn.dropFirst(prefix.count)
+                guard let colon = rest.firstIndex(of: ":") else { return nil }
+                return String(rest[..<colon])
+            }
+            return nil
+        }
+
+        func names(_ account: String) -> Bool { anyPrincipal || accounts.contains(account) }
+
+        func matches(_ action: String) -> Bool {
+            let a = action.lowercased()
+            return actions.contains { p in
+                if p == "*" || p == a { return true }
+                if p.hasSuffix("*") { return a.hasPrefix(String(p.dropLast())) }
+                return false
+            }
+        }
+    }
+
+    static func allows(_ statements: [Statement], account: String, action: String) -> Bool {
         var allowed = false
-        for s in statements where s["NotPrincipal"] == nil && s["NotAction"] == nil {
-            guard matches(actions: strings(s["Action"]), action), names(principal: s["Principal"], account: account) else { continue }
-            let effect = (s["Effect"] as? String ?? "").lowercased()
-            if effect == "deny" && s["Condition"] == nil { return false }
-            if effect == "allow" { allowed = true }
+        for s in statements {
+            guard s.matches(action), s.names(account) else { continue }
+            if s.effect == "deny" && !s.hasCondition { return false }
+            if s.effect == "allow" { allowed = true }
         }
         return allowed
     }
@@ -60,23 +106,5 @@ public enum KeyPolicyCheck {
     static func strings(_ value: Any?) -> [String] {
         if let s = value as? String { return [s] }
         return (value as? [Any])?.compactMap { $0 as? String } ?? []
-    }
-
-    static func matches(actions: [String], _ action: String) -> Bool {
-        actions.contains { pattern in
-            let p = pattern.lowercased(), a = action.lowercased()
-            if p == "*" || p == a { return true }
-            if p.hasSuffix("*") { return a.hasPrefix(String(p.dropLast())) }
-            return false
-        }
-    }
-
-    static func names(principal: Any?, account: String) -> Bool {
-        if let star = principal as? String { return star == "*" }
-        guard let map = principal as? [String: Any] else { return false }
-        return strings(map["AWS"]).contains { p in
-            p == "*" || p == account || p.hasPrefix("arn:aws:iam::\(account):") || p.hasPrefix("arn:aws-cn:iam::\(account):")
-                || p.hasPrefix("arn:aws-us-gov:iam::\(account):")
-        }
     }
 }

@@ -52,7 +52,16 @@ public struct SnapshotName: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The primary's name for this slot (drops copy and target suffixes).
-    public var primary: SnapshotName { SnapshotName(source: source, slot: slot) }
+    /// A canonical identifier starts with the primary's, so that is cut rather than formatted again.
+    public var primary: SnapshotName {
+        if shareCopy == nil && target == nil { return self }
+        let length = 10 + source.utf8.count + 14  // "snapferry-" source "-" yyyymmdd-hhmm
+        let id = String(decoding: description.utf8.prefix(length), as: UTF8.self)
+        guard id.utf8.count == length, description.utf8.dropFirst(length).first == UInt8(ascii: "-") else {
+            return SnapshotName(source: source, slot: slot)
+        }
+        return SnapshotName(source: source, slot: slot, shareCopy: nil, target: nil, description: id)
+    }
 
     /// The prefix every snapshot of `source` starts with, for Describe filters.
     public static func prefix(source: String) -> String { "snapferry-\(source.lowercased())-" }

@@ -27,13 +27,13 @@ public struct DeletionSafety: Sendable {
     public init(fleet: String, source: String, policy: RetentionPolicy, owned: Set<String>, newestAvailable: String?,
                 inFlight: Set<String>, snapshots: [DBClusterSnapshot], lastComplete: Set<String> = []) {
         self.fleet = fleet; self.source = source; self.policy = policy; self.owned = owned
-        self.newestAvailable = newestAvailable?.lowercased(); self.inFlight = inFlight; self.snapshots = snapshots
-        self.lastComplete = Set(lastComplete.map { $0.lowercased() })
+        self.newestAvailable = newestAvailable?.lowercasedID; self.inFlight = inFlight; self.snapshots = snapshots
+        self.lastComplete = Set(lastComplete.map { $0.lowercasedID })
     }
 
     /// nil when `snapshot` may be deleted, else the rule that forbids it.
     public func mayDelete(_ snapshot: DBClusterSnapshot) -> String? {
-        let id = snapshot.identifier.lowercased()
+        let id = snapshot.identifier.lowercasedID
         if policy.isEmpty { return "an empty retention policy deletes nothing" }
         if !ManagedTags.carries(snapshot.tags, fleet: fleet, source: source) {
             return "\(id) does not carry snapferry's tags for fleet \(fleet) and source \(source)"
@@ -47,8 +47,8 @@ public struct DeletionSafety: Sendable {
         if snapshot.status != "available" && !SlotState.terminalFailures.contains(snapshot.status) {
             return "\(id) is \(snapshot.status)"
         }
-        let arn = snapshot.arn.lowercased()
-        if snapshots.contains(where: { $0.status != "available" && ($0.sourceSnapshotArn?.lowercased() == arn && !arn.isEmpty) }) {
+        let arn = snapshot.arn.lowercasedID
+        if snapshots.contains(where: { $0.status != "available" && ($0.sourceSnapshotArn?.lowercasedID == arn && !arn.isEmpty) }) {
             return "\(id) is the source of a copy still in progress"
         }
         return nil

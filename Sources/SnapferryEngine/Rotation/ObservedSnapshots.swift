@@ -25,3 +25,9 @@ struct ObservedSnapshots {
 
     static func key(_ id: String) -> String { SnapshotName.lowercasedIdentifier(id) }
 }
+
+extension String {
+    /// `lowercased()` without a copy when the identifier is lower case already (RDS's identifiers
+    /// and ARNs nearly always are): planners lower-case every identifier they compare, many times a pass.
+    var lowercasedID: String { SnapshotName.lowercasedIdentifier(self) }
+}

@@ -31,7 +31,7 @@ extension RotationPlanner {
     /// (a copy in flight keeps its source).
     static func slotDeletions(_ primaryID: String, ours: [DBClusterSnapshot], index: ObservedSnapshots, safety: DeletionSafety,
                               reason: String) -> [RotationAction] {
-        let primaryID = primaryID.lowercased()
+        let primaryID = primaryID.lowercasedID
         let copies = ours.filter {
             guard let name = index.name(of: $0) else { return false }
             return name.shareCopy != nil && name.primary.description == primaryID
@@ -45,7 +45,7 @@ extension RotationPlanner {
                 allCopiesGo = false
             }
         }
-        if allCopiesGo, let primary = ours.first(where: { $0.identifier.lowercased() == primaryID }), safety.mayDelete(primary) == nil {
+        if allCopiesGo, let primary = ours.first(where: { $0.identifier.lowercasedID == primaryID }), safety.mayDelete(primary) == nil {
             deletions.append(.delete(id: primary.identifier, reason: reason))
         }
         return deletions

@@ -100,20 +100,20 @@ public enum RotationPlanner {
             let work = carrierActions(input, state)
             actions += work.actions
             creating += work.copies
-            deletions += work.deletions.filter { d in ours.first { $0.identifier.lowercased() == d.deletedID }.map { safety.mayDelete($0) == nil } ?? false }
+            deletions += work.deletions.filter { d in ours.first { $0.identifier.lowercasedID == d.deletedID }.map { safety.mayDelete($0) == nil } ?? false }
             carrierIDs.formUnion(state.carriers.map(\.id))
         }
 
         // 4. Accounts no longer in share_with are unshared everywhere else.
         let wanted = Set(input.shareAccountIDs)
-        for s in ours where s.status == "available" && !carrierIDs.contains(s.identifier.lowercased()) {
-            let stale = (ownedByID[s.identifier.lowercased()]?.sharedWith ?? []).filter { !wanted.contains($0) }
+        for s in ours where s.status == "available" && !carrierIDs.contains(s.identifier.lowercasedID) {
+            let stale = (ownedByID[s.identifier.lowercasedID]?.sharedWith ?? []).filter { !wanted.contains($0) }
             if !stale.isEmpty { actions.append(.share(id: s.identifier, add: [], remove: stale.sorted())) }
         }
 
         // 5. Slots whose primary failed, once a newer slot is complete; shareable copies whose primary is gone.
         func deleteOnce(_ s: DBClusterSnapshot, _ reason: String) {
-            guard !deletions.contains(where: { $0.deletedID == s.identifier.lowercased() }), safety.mayDelete(s) == nil else { return }
+            guard !deletions.contains(where: { $0.deletedID == s.identifier.lowercasedID }), safety.mayDelete(s) == nil else { return }
             deletions.append(.delete(id: s.identifier, reason: reason))
         }
         if let lastComplete {
@@ -135,10 +135,9 @@ public enum RotationPlanner {
 
         // 6. State records of snapshots that no longer exist.
         // A record whose create or copy this plan (re)issues is a resumed intent, not a ghost.
-        let observedIDs = Set(obs.snapshots.map { $0.identifier.lowercased() })
-        let reissued = Set(actions.compactMap(\.createdID).map { $0.lowercased() })
+        let reissued = Set(actions.compactMap(\.createdID).map { $0.lowercasedID })
         let forgets = input.owned.filter {
-            !observedIDs.contains($0.identifier) && !input.inFlight.contains($0.identifier) && !reissued.contains($0.identifier)
+            index.snapshot($0.identifier) == nil && !input.inFlight.contains($0.identifier) && !reissued.contains($0.identifier)
         }.map { RotationAction.forget(id: $0.identifier) }
 
         // 7. Quota: deletions first. Under pressure, what retention would remove once the new
@@ -155,9 +154,9 @@ public enum RotationPlanner {
         var result = SourcePlan(source: source.name, slot: slot, actions: deletions + actions + forgets, kept: kept,
                                 lastComplete: lastComplete?.memberIDs ?? [])
         result.unrecorded = obs.snapshots.filter {
-            ownedByID[$0.identifier.lowercased()] == nil && ManagedTags.carries($0.tags, fleet: input.fleet, source: source.name)
+            ownedByID[$0.identifier.lowercasedID] == nil && ManagedTags.carries($0.tags, fleet: input.fleet, source: source.name)
                 && index.name(of: $0) != nil
-        }.map { $0.identifier.lowercased() }.sorted()
+        }.map { $0.identifier.lowercasedID }.sorted()
         result.keyWarnings = keyWarnings(input)
         return result
     }
@@ -259,5 +258,5 @@ extension RotationAction {
         }
     }
     /// The identifier a delete removes (lower case).
-    public var deletedID: String? { if case let .delete(id, _) = self { id.lowercased() } else { nil } }
+    public var deletedID: String? { if case let .delete(id, _) = self { id.lowercasedID } else { nil } }
 }

@@ -36,7 +36,7 @@ struct SlotState: Sendable {
     /// Why the slot cannot get carriers (an AWS-managed key and no `kms_key`), if so.
     var unshareable: String?
 
-    var id: String { primary.identifier.lowercased() }
+    var id: String { primary.identifier.lowercasedID }
     var slot: Date { name.slot }
     /// Primary available: the slot can still be brought to complete.
     var isUsable: Bool { primary.status == "available" }

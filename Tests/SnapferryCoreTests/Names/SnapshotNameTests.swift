@@ -52,4 +52,16 @@ import Testing
         #expect(primary.withShareCopy(3) == SnapshotName(source: "orders", slot: primary.slot, shareCopy: 3))
         #expect(primary.withShareCopy(3).description == "snapferry-orders-20261201-0100-s3")
     }
+
+    /// `primary` cuts the identifier instead of formatting it: the cut must be the name made from scratch,
+    /// for copies, target copies, padded copy numbers and hyphenated sources.
+    @Test func primaryOfACopyIsThePrimaryMadeFromScratch() {
+        let slot = Self.formatter.date(from: "20261201-0100")!
+        let made = "snapferry-eu-orders-20261201-0100"
+        for id in [made, made + "-s2", made + "-s01", made + "-s12-dev", made + "-dev-db", "SNAPFERRY-EU-ORDERS-20261201-0100-S3"] {
+            let name = SnapshotName(parsing: id, source: "eu-orders")
+            #expect(name?.primary.description == made, "\(id)")
+            #expect(name?.primary == SnapshotName(source: "eu-orders", slot: slot), "\(id)")
+        }
+    }
 }

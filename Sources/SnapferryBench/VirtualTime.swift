@@ -18,9 +18,9 @@ import Synchronization
 public final class VirtualTime: Sendable {
     public let clock: ManualClock
     public let executor: RunExecutor
-    /// Bumped on every call to AWS or the state database, so a burst of them between two readings is seen.
+    /// Bumped as each HTTP exchange or state database call begins and ends, so a burst of them between two readings is seen.
     let activity = Atomic<Int>(0)
-    /// Calls to AWS or the state database in progress: while any is, the run is busy.
+    /// HTTP exchanges with the simulator and state database calls in progress: while any is, the run is busy.
     let inFlight = Atomic<Int>(0)
 
     public init(clock: ManualClock, executor: RunExecutor = .shared) {
@@ -91,7 +91,7 @@ public final class VirtualTime: Sendable {
 
     /// What the driver sees, for a stalled run's error.
     public var diagnosis: String {
-        "\(inFlight.load(ordering: .relaxed)) AWS or state calls in flight, executor \(executor.idle.isIdle ? "idle" : "busy"), "
+        "\(inFlight.load(ordering: .relaxed)) HTTP exchanges or state calls in flight, executor \(executor.idle.isIdle ? "idle" : "busy"), "
             + "\(clock.sleepers()) sleepers"
     }
 

@@ -122,10 +122,10 @@ extension FleetScheduler {
         for key in keys { handled[key] = nil }
     }
 
-    /// `STATUS=`, sent when it changes: `3 copies, 2 refreshes running; next: orders 02:00 Europe/Berlin`.
     /// The last `STATUS=` line.
     public var statusLine: String { lastStatus }
 
+    /// `STATUS=`, sent when it changes: `3 copies, 2 refreshes running; next: orders 02:00 Europe/Berlin`.
     func updateStatus(now: Date) {
         let line = statusLine(now: now)
         guard line != lastStatus else { return }

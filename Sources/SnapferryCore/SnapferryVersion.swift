@@ -4,9 +4,6 @@ public enum SnapferryVersion {
     /// The release number. `scripts/package-deb.sh` reads this line for the package's version.
     public static let number = "0.1.0"
 
-    /// The number as the daemon's metrics and status page show it.
-    public static let current = number
-
     /// The git commit the binary was built from (`3334b9e`, `3334b9e-dirty`), or nil when unstamped.
     ///
     /// SwiftPM cannot hand a string to Swift code without a build-tool plugin (`-D` defines only

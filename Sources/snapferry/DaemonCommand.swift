@@ -37,7 +37,7 @@ struct DaemonCommand: AsyncParsableCommand {
         var logger = Logger(label: "snapferry.daemon")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let daemon = Daemon(configPath: options.path, environment: ProcessInfo.processInfo.environment, time: time,
-                            notifier: SystemdNotifier(), logger: logger, version: SnapferryVersion.current)
+                            notifier: SystemdNotifier(), logger: logger, version: SnapferryVersion.number)
         do {
             try await daemon.run()
         } catch let error as Daemon.StartError {

@@ -12,18 +12,16 @@ struct ObservedSnapshots {
         byID.reserveCapacity(snapshots.count)
         let source = SnapshotName.lowercasedIdentifier(source)
         for snapshot in snapshots {
-            let id = Self.key(snapshot.identifier)
+            let id = snapshot.identifier.lowercasedID
             // The first of two identifiers that differ only in case, as `SourceObservation.snapshot(_:)`.
             if byID[id] == nil { byID[id] = (snapshot, SnapshotName(parsing: id, source: source)) }
         }
     }
 
-    func snapshot(_ id: String) -> DBClusterSnapshot? { byID[Self.key(id)]?.snapshot }
+    func snapshot(_ id: String) -> DBClusterSnapshot? { byID[id.lowercasedID]?.snapshot }
 
     /// The name `snapshot` parses to for this source, nil for identifiers snapferry never makes.
-    func name(of snapshot: DBClusterSnapshot) -> SnapshotName? { byID[Self.key(snapshot.identifier)]?.name }
-
-    static func key(_ id: String) -> String { SnapshotName.lowercasedIdentifier(id) }
+    func name(of snapshot: DBClusterSnapshot) -> SnapshotName? { byID[snapshot.identifier.lowercasedID]?.name }
 }
 
 extension String {

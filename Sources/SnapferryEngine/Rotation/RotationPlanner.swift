@@ -55,7 +55,7 @@ public enum RotationPlanner {
         // Ours = tagged for this fleet and source AND recorded in the state database.
         let index = ObservedSnapshots(obs.snapshots, source: source.name)
         let ours = obs.snapshots.filter {
-            ownedByID[ObservedSnapshots.key($0.identifier)] != nil && ManagedTags.carries($0.tags, fleet: input.fleet, source: source.name)
+            ownedByID[$0.identifier.lowercasedID] != nil && ManagedTags.carries($0.tags, fleet: input.fleet, source: source.name)
         }
         let slots = slotStates(input, ours: ours, ownedByID: ownedByID, index: index)
 

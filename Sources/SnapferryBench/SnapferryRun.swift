@@ -50,9 +50,10 @@ public enum SnapferryRun {
         try await BenchHistory.record(fleet.spec, in: sqlite)
         let store = CountingStore(inner: sqlite, time: time)
         let daemonTime = DaemonClock(clock: AnyClock(clock), now: now, scale: 1)
+        let stages = StageDurations()
         let build: @Sendable (FleetConfig) throws -> FleetGeneration = { config in
             let (rotation, refresh) = EnginePair.make(config: config, aws: aws, store: store, clock: daemonTime.clock,
-                                                      wallNow: now, logLevel: .critical)
+                                                      wallNow: now, stages: stages, logLevel: .critical)
             return FleetGeneration(config: config, rotation: rotation, refresh: refresh)
         }
         var quiet = Logger(label: "snapferry.bench")

@@ -86,7 +86,8 @@ public struct Daemon: Sendable {
 }
 
 /// Makes each fleet file's engines over the process's one set of long-lived AWS state
-/// (the previous `LiveFleetAWS` is reused on reload), one copy budget and one shared observation.
+/// (the previous `LiveFleetAWS` is reused on reload), one copy budget, one shared observation and one
+/// record of how fast AWS's work finishes.
 final class EngineRegistry: Sendable {
     let store: any StateStore
     let transport: AsyncHTTPClientTransport
@@ -95,6 +96,7 @@ final class EngineRegistry: Sendable {
     let environment: [String: String]
     let logger: Logger
     let shared = LatestObservations()
+    let stages = StageDurations()
     private let state = Mutex<(aws: LiveFleetAWS?, copies: CopyBudget?, copyLimit: Int)>((nil, nil, 0))
 
     init(store: any StateStore, transport: AsyncHTTPClientTransport, metrics: DaemonMetrics, time: DaemonClock,
@@ -111,7 +113,7 @@ final class EngineRegistry: Sendable {
         let copies = previousCopies.flatMap { previousLimit == limit ? $0 : nil } ?? CopyBudget(limit: limit)
         state.withLock { $0 = (aws, copies, limit) }
         let (rotation, refresh) = EnginePair.make(config: fleet, aws: aws, store: store, clock: time.clock, wallNow: time.now,
-                                                  shared: shared, copies: copies, logLevel: logger.logLevel)
+                                                  shared: shared, copies: copies, stages: stages, logLevel: logger.logLevel)
         return FleetGeneration(config: fleet, rotation: rotation, refresh: refresh)
     }
 }

@@ -38,6 +38,43 @@ import Testing
         #expect(s.nextLook(among: ["a"]) == Self.at(2505))
     }
 
+    /// A look on an estimate that finds the work not done continues with `thenEvery`, growing ×1.5 to `max`,
+    /// whatever the backoff had grown to before.
+    @Test func afterAForeseenEndTheBackoffStartsFromThenEvery() {
+        var s = PollSchedule<String>(initial: .seconds(5), max: .seconds(60))
+        var t = Self.at(0)
+        for _ in 0..<12 { s.looked(at: "a", now: t, acted: false, earliestDone: nil); t = s.nextLook(among: ["a"])! }
+        s.looked(at: "a", now: t, acted: false, earliestDone: nil)
+        #expect(s.nextLook(among: ["a"]) == t.advanced(by: .seconds(60)))  // grown to max
+        t = t.advanced(by: .seconds(60))
+        s.looked(at: "a", now: t, acted: false, earliestDone: .seconds(900), thenEvery: .seconds(20))
+        #expect(s.nextLook(among: ["a"]) == t.advanced(by: .seconds(900)))
+        t = t.advanced(by: .seconds(900))
+        s.looked(at: "a", now: t, acted: false, earliestDone: nil)
+        #expect(s.nextLook(among: ["a"]) == t.advanced(by: .seconds(20)))
+        t = t.advanced(by: .seconds(20))
+        s.looked(at: "a", now: t, acted: false, earliestDone: nil)
+        #expect(s.nextLook(among: ["a"]) == t.advanced(by: .seconds(30)))
+        // Never below `initial`.
+        s.looked(at: "a", now: t, acted: false, earliestDone: .seconds(10), thenEvery: .seconds(1))
+        t = t.advanced(by: .seconds(10))
+        s.looked(at: "a", now: t, acted: false, earliestDone: nil)
+        #expect(s.nextLook(among: ["a"]) == t.advanced(by: .seconds(5)))
+    }
+
+    /// The fastest duration of each kind is kept; the first look is 90% of it.
+    @Test func stageDurationsKeepTheFastestOfEachKind() async {
+        let stages = StageDurations()
+        #expect(await stages.firstLook(.restore) == nil)
+        await stages.record(.restore, took: .seconds(2000))
+        await stages.record(.restore, took: .seconds(1000))
+        await stages.record(.restore, took: .seconds(3000))
+        await stages.record(.instance, took: .zero)
+        #expect(await stages.firstLook(.restore) == .seconds(900))
+        #expect(await stages.firstLook(.instance) == nil)
+        #expect(await stages.firstLook(.rename) == nil)
+    }
+
     @Test func progressGivesTheEarliestEnd() {
         let created = Date(timeIntervalSince1970: 1_000_000)
         func snapshot(_ p: Int?) -> DBClusterSnapshot {

@@ -57,10 +57,13 @@ import Testing
     }
 
     /// Rotation at 01:00, then the refreshes at 03:30 of the first night; outcomes by target.
-    func night(devClusterQuota: Int, yaml: String = Self.yaml) async throws -> ([String: RefreshOutcome], SimWorld) {
+    func night(devClusterQuota: Int, yaml: String = Self.yaml,
+               durations: SimScenario.Durations? = nil) async throws -> ([String: RefreshOutcome], SimWorld) {
         let config = try FleetLoader.load(yaml: yaml, file: "fleet.yaml").get()
         let clock = ManualClock(start: Sim.start)
-        let world = try SimWorld(scenario: try Self.scenario(devClusterQuota: devClusterQuota), now: { clock.nowDate })
+        var scenario = try Self.scenario(devClusterQuota: devClusterQuota)
+        if let durations { scenario.durations = durations }
+        let world = try SimWorld(scenario: scenario, now: { clock.nowDate })
         let store = MemoryStateStore()
         let rotateAt = Sim.start.addingTimeInterval(3600)
         clock.advance(to: ManualClock.Instant(offset: .seconds(3600)))

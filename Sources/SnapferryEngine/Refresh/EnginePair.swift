@@ -6,12 +6,14 @@ import SnapferryStore
 
 /// The rotation and refresh engines of one fleet file over one AWS: the fleet's poll intervals, one
 /// copy budget (in-account copies of both count against `max_copies_per_region`) and one shared
-/// observation (refresh chooses snapshots from rotation's last look instead of reading the sources again).
+/// observation (refresh chooses snapshots from rotation's last look instead of reading the sources again),
+/// and what refresh has learnt of how fast AWS's work finishes (`stages`, kept across reloads by the daemon).
 /// `apply`, `plan`, `adopt` and the daemon build them here.
 public enum EnginePair {
     public static func make(config: FleetConfig, aws: any FleetAWS, store: any StateStore,
                             clock: AnyClock = AnyClock(ContinuousClock()), wallNow: @escaping @Sendable () -> Date = { Date() },
                             shared: LatestObservations = LatestObservations(), copies: CopyBudget? = nil,
+                            stages: StageDurations = StageDurations(),
                             logLevel: Logger.Level? = nil) -> (RotationEngine, RefreshEngine) {
         var rotationLogger = Logger(label: "snapferry.engine"), refreshLogger = Logger(label: "snapferry.refresh")
         if let logLevel { rotationLogger.logLevel = logLevel; refreshLogger.logLevel = logLevel }
@@ -23,6 +25,7 @@ public enum EnginePair {
         refresh.pollMax = config.defaults.pollMax
         rotation.shared = shared
         refresh.shared = shared
+        refresh.stages = stages
         if let copies { rotation.copies = copies }
         refresh.copies = rotation.copies
         return (rotation, refresh)

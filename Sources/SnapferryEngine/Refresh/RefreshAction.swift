@@ -52,6 +52,10 @@ public struct RefreshPlan: Sendable, Hashable {
         case mustRollBack(String)
         /// Rolled back completely: the old cluster serves under its name, nothing of the attempt is left.
         case failed(String)
+
+        var isWaiting: Bool {
+            if case .waiting = self { true } else { false }
+        }
     }
 
     /// The outcome.

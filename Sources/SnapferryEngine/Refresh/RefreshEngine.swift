@@ -69,6 +69,8 @@ public struct RefreshEngine: Sendable {
     public var shared: LatestObservations?
     /// How old a shared observation may be to stand for reading the source account again.
     public var sharedFreshness: Duration = .seconds(60)
+    /// How fast restores, instances, renames and deletions have finished, for when to look at the next ones.
+    public var stages = StageDurations()
 
     /// Creates an engine.
     public init(config: FleetConfig, aws: any FleetAWS, store: any StateStore, clock: AnyClock = AnyClock(ContinuousClock()),
@@ -92,6 +94,8 @@ public struct RefreshEngine: Sendable {
         var stepFailures = 0
         /// Passes in a row whose look at the target account failed.
         var unreadPasses = 0
+        /// The AWS work this flight's last steps started and when, while no look has seen it done.
+        var stage: (kind: StageDurations.Kind, since: AnyClock.Instant)?
 
         init(target: Target, account: Account, slot: Date, operationID: String, record: RefreshRecord?) {
             self.target = target; self.account = account; self.slot = slot; self.operationID = operationID; self.record = record
@@ -181,6 +185,7 @@ public struct RefreshEngine: Sendable {
 
     /// The passes: observe, plan, act; sleep with backoff while everything waits.
     func drive(_ flights: [Flight], at now: Date, holds: SourceHolds?) async {
+        await learnStages()
         var candidates: [String: [SharedSnapshot]] = [:]
         var released: Set<ObjectIdentifier> = []
         let maxParallel = config.defaults.limits.maxParallel, perAccount = config.defaults.limits.maxParallelPerAccount
@@ -212,6 +217,7 @@ public struct RefreshEngine: Sendable {
                 continue
             }
             for scope in dueScopes { looks[scope, default: 0] += 1 }
+            let lookedAt = clock.now
             let worlds = await observe(looking)
             await settleCopies(looking, worlds)
             var actedIn: Set<String> = []
@@ -235,6 +241,13 @@ public struct RefreshEngine: Sendable {
                 }
                 let plan = RefreshPlanner.plan(target: flight.target, fleet: config.fleet, slot: flight.slot, now: now,
                                                candidates: candidates[flight.target.name] ?? [], world: world, record: flight.record)
+                // The work the last steps started is done once the plan has moved on from waiting for it.
+                if let stage = flight.stage, !plan.outcome.isWaiting {
+                    let took = stage.since.duration(to: lookedAt)
+                    await stages.record(stage.kind, took: took)
+                    flight.record?.noteStage(stage.kind, took: took)
+                    flight.stage = nil
+                }
                 if flight.record == nil, let snapshot = plan.snapshot, case .act = plan.outcome {
                     let sameAccount = running.filter { $0.account.id == flight.account.id }.count
                     guard running.count < maxParallel, sameAccount < perAccount else { continue }
@@ -287,15 +300,19 @@ public struct RefreshEngine: Sendable {
                 let progressed = await withTaskGroup(of: String?.self) { group in
                     for steps in byFlight.values {
                         group.addTask {
-                            var progressed = false
+                            var progressed = false, allDone = true
                             // In order, and only while each is done: a rename that waits must not let the one
                             // after it (the instances under the cluster's new name) go first.
                             for (flight, step) in steps {
                                 let outcome = await self.perform(step, flight)
                                 progressed = progressed || outcome.progressed
-                                if outcome != .done { break }
+                                if outcome != .done { allDone = false; break }
                             }
-                            if let flight = steps.first?.0 { await self.save(flight) }
+                            if let (flight, last) = steps.last {
+                                // Only work AWS surely took has a foreseeable end.
+                                flight.stage = allDone ? last.action.stageKind.map { ($0, self.clock.now) } : nil
+                                await self.save(flight)
+                            }
                             return progressed ? steps.first.map { Self.scopeKey($0.0) } : nil
                         }
                     }
@@ -308,9 +325,51 @@ public struct RefreshEngine: Sendable {
             for scope in dueScopes {
                 // A finished flight frees room for one waiting elsewhere in its account: look again at once.
                 let finished = looking.contains { Self.scopeKey($0) == scope && $0.outcome != nil }
-                schedule.looked(at: scope, now: clock.now, acted: actedIn.contains(scope) || finished, earliestDone: nil)
+                let members = active.filter { Self.scopeKey($0) == scope && $0.outcome == nil }
+                // (Foreseen only when every refresh here has begun: none waits for the room a finished one frees.)
+                if let (first, then) = await foreseen(members) {
+                    schedule.looked(at: scope, now: clock.now, acted: false, earliestDone: first, thenEvery: then)
+                } else {
+                    schedule.looked(at: scope, now: clock.now, acted: actedIn.contains(scope) || finished, earliestDone: nil)
+                }
             }
         }
+    }
+
+    /// Once per `stages` (per process): the durations the journal's last finished refreshes of each target took.
+    func learnStages() async {
+        guard await stages.claimLearning() else { return }
+        for target in config.targets {
+            guard let done = try? await store.operations(states: [.succeeded, .failed], source: target.name, limit: 3) else { continue }
+            for operation in done where operation.kind == "refresh" {
+                guard let detail = operation.detail,
+                      let record = try? JSONDecoder().decode(RefreshRecord.self, from: Data(detail.utf8)) else { continue }
+                for (name, seconds) in record.stageSeconds ?? [:] {
+                    guard let kind = StageDurations.Kind(rawValue: name) else { continue }
+                    await stages.record(kind, took: .milliseconds(Int64(seconds * 1000)))
+                }
+            }
+        }
+    }
+
+    /// When the first of `flights` (one account × region's) can be done, and how often to look after that if it
+    /// is not: only when every one waits on work of a kind seen finished before in this process. A flight not yet
+    /// begun (held back by the parallel limits or the quotas) waits on others, so it leaves the account polled.
+    func foreseen(_ flights: [Flight]) async -> (first: Duration, then: Duration)? {
+        guard !flights.isEmpty else { return nil }
+        let now = clock.now
+        var best: (first: Duration, then: Duration)?
+        for flight in flights {
+            guard flight.record != nil, let stage = flight.stage, let look = await stages.firstLook(stage.kind) else { return nil }
+            let remaining = now.duration(to: stage.since.advanced(by: look))
+            // Past its first look and not done: back off, as for work nothing is known of.
+            guard remaining > .zero else { return nil }
+            if best == nil || remaining < best!.first {
+                // Then a twentieth of the kind's duration between looks: overshooting its end by about 5%.
+                best = (remaining, max(pollInitial, look / 20))
+            }
+        }
+        return best
     }
 
     /// Passes in a row a target account may be unreadable for passing reasons (5xx, network, each already

@@ -69,6 +69,9 @@ public struct RefreshRecord: Sendable, Hashable, Codable {
     public var engine: String?
     /// Engine version.
     public var engineVersion: String?
+    /// Seconds each kind of AWS work took in this transaction (`StageDurations.Kind`, the fastest when it
+    /// ran more than once), from the call to the look that saw it done: the next process starts from them.
+    public var stageSeconds: [String: Double]?
 
     /// Creates the record.
     public init(snapshotIdentifier: String, snapshotArn: String, hookPassed: Bool = false, failure: String? = nil,

@@ -1,0 +1,86 @@
+import AWSSimulator
+import Foundation
+import SnapferryConfig
+import SnapferryCore
+import SnapferryEngine
+import SnapferryStore
+import SnapferryTestSupport
+import Testing
+
+/// RDS reports no progress on a restore: the first refresh of a run polls it from the start, and a later
+/// one in the same run is first looked at 90% of the way through the fastest restore seen, then often
+/// enough not to overshoot its end by much. Oracle: the simulator's call record against its fixed
+/// 30-minute restore (two refreshes taking turns in an account with room for one more cluster).
+@Suite struct RefreshStageTimingTests {
+    static let restore: Double = 1800
+
+    @Test func aSecondRestoreIsFirstLookedAtNearTheFastestSeen_andNotMuchAfterItsEnd() async throws {
+        let durations = SimScenario.Durations(restoreSeconds: [Self.restore, Self.restore])
+        let (outcomes, world) = try await RefreshQuotaTests().night(devClusterQuota: 2, durations: durations)
+        guard case .refreshed = outcomes["orders-dev"], case .refreshed = outcomes["billing-dev"] else { Issue.record("\(outcomes)"); return }
+        let dev = await world.calls().filter { $0.account == RefreshQuotaTests.dev }
+        let restores = dev.indices.filter { dev[$0].operation == "RestoreDBClusterFromSnapshot" && dev[$0].status == 200 }
+        let instances = dev.indices.filter { dev[$0].operation == "CreateDBInstance" && dev[$0].status == 200 }
+        try #require(restores.count == 2 && instances.count == 2, "\(restores.count) restores, \(instances.count) instances")
+        /// Looks at the account while restore `k` ran: after its call, before its instance was asked for.
+        func looks(_ k: Int) -> [TimeInterval] {
+            dev[(restores[k] + 1)..<instances[k]].filter { $0.operation == "DescribeDBClusters" }
+                .map { $0.time.timeIntervalSince(dev[restores[k]].time) }
+        }
+        // The first restore, with nothing known: backed off from poll.initial (30 s) to poll.max (300 s).
+        #expect(looks(0).filter { $0 < 0.9 * Self.restore }.count >= 5, "\(looks(0))")
+        // The second: nothing before 90% of 30 minutes (the fastest seen took at least that), few looks in all.
+        #expect(looks(1).allSatisfy { $0 >= 0.9 * Self.restore }, "\(looks(1))")
+        #expect(!looks(1).isEmpty && looks(1).count <= 4, "\(looks(1))")
+        // And its end was seen within one poll.max (300 s) of the restore's 30 minutes.
+        let seen = dev[instances[1]].time.timeIntervalSince(dev[restores[1]].time)
+        #expect(seen >= Self.restore && seen <= Self.restore + 300, "instance asked for \(seen) s after the restore")
+    }
+
+    /// Each night's refresh in a new engine, as `apply` from cron runs it: the second night's restores are
+    /// timed from what the first night's journal records, not polled from the start.
+    @Test func aNewProcessStartsFromTheDurationsTheJournalRecorded() async throws {
+        typealias Sim = RefreshEngineSimTests
+        let config = try FleetLoader.load(yaml: RefreshQuotaTests.yaml, file: "fleet.yaml").get()
+        let clock = ManualClock(start: Sim.start)
+        var scenario = try RefreshQuotaTests.scenario(devClusterQuota: 40)
+        scenario.durations = SimScenario.Durations(restoreSeconds: [Self.restore, Self.restore])
+        let world = try SimWorld(scenario: scenario, now: { clock.nowDate })
+        let store = MemoryStateStore()
+        var firstLooks: [[TimeInterval]] = []
+        for night in 0..<2 {
+            let base = Double(night) * 86400
+            let rotateAt = Sim.start.addingTimeInterval(base + 3600)
+            clock.advance(to: ManualClock.Instant(offset: .seconds(Int64(base + 3600))))
+            var rotation = RotationEngine(config: config, aws: SimFleetAWS(world: world), store: store, clock: AnyClock(clock),
+                                          wallNow: { clock.nowDate })
+            rotation.pollInitial = .seconds(30)
+            rotation.pollMax = .seconds(300)
+            let rotate = rotation
+            _ = try #require(await Sim.inVirtualTime(clock) { await rotate.apply(at: rotateAt) })
+            let refreshAt = Sim.start.addingTimeInterval(base + 3 * 3600 + 1800)
+            if clock.nowDate < refreshAt { clock.advance(to: ManualClock.Instant(offset: .seconds(Int64(base + 3 * 3600 + 1800)))) }
+            let before = await world.calls().count
+            // A new engine each night: nothing learnt is carried in memory.
+            var engine = RefreshEngine(config: config, aws: SimFleetAWS(world: world), store: store, clock: AnyClock(clock),
+                                       wallNow: { clock.nowDate })
+            engine.pollInitial = .seconds(30)
+            engine.pollMax = .seconds(300)
+            let refresh = engine
+            let results = try #require(await Sim.inVirtualTime(clock) { await refresh.run(at: refreshAt) })
+            #expect(results.allSatisfy { if case .refreshed = $0.outcome { true } else { false } }, "night \(night): \(results)")
+            let dev = Array(await world.calls()[before...]).filter { $0.account == RefreshQuotaTests.dev }
+            let restores = dev.indices.filter { dev[$0].operation == "RestoreDBClusterFromSnapshot" && dev[$0].status == 200 }
+            let firstInstance = try #require(dev.firstIndex { $0.operation == "CreateDBInstance" })
+            try #require(restores.count == 2 && restores[1] < firstInstance, "night \(night): \(dev.map(\.operation))")
+            firstLooks.append(dev[(restores[1] + 1)..<firstInstance].filter { $0.operation == "DescribeDBClusters" }
+                .map { $0.time.timeIntervalSince(dev[restores[1]].time) })
+        }
+        #expect(firstLooks[0].filter { $0 < 0.9 * Self.restore }.count >= 5, "night 1 knows nothing: \(firstLooks[0])")
+        #expect(!firstLooks[1].isEmpty && firstLooks[1].allSatisfy { $0 >= 0.9 * Self.restore }, "night 2: \(firstLooks[1])")
+        let journal = try await store.operations(states: [.succeeded], source: "orders-dev", limit: 5)
+        let seconds = journal.compactMap { $0.detail.flatMap { try? JSONDecoder().decode(RefreshRecord.self, from: Data($0.utf8)) } }
+            .compactMap { $0.stageSeconds?["restore"] }
+        #expect(seconds.count == 2 && seconds.allSatisfy { $0 >= Self.restore && $0 <= Self.restore + 300 }, "\(seconds)")
+    }
+}

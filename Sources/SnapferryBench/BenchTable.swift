@@ -11,7 +11,7 @@ public enum BenchTable {
             out += String(format: "calls/pair/day %.2f floor %.2f ratio %.2f; ", r.callsPerPair, r.floorPerPair, r.callRatio)
             out += "calls \(r.calls) \(r.callsByService.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")); "
             out += "throttled \(r.throttled) failed \(r.failedCalls) missing \(r.refreshesMissing); wall \(String(format: "%.1f", r.wallSeconds)) s"
-            if let p = r.slowestPassMs, r.strategy == "snapferry" { out += String(format: "; slowest scheduler step %.1f ms", p) }
+            if let p = r.slowestPassMs, r.strategy.hasPrefix("snapferry") { out += String(format: "; slowest scheduler step %.1f ms", p) }
             out += String(format: "; peak RSS %.0f MiB", r.peakRSSMiB)
             out += "\n"
         }

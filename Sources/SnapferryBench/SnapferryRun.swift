@@ -25,9 +25,11 @@ public struct StrategyRun: Sendable {
 
 /// Runs snapferry's daemon scheduler (rotation and refresh engines, SQLite state, the live AWS client
 /// with its rate limiters, retries and AssumeRole sessions) over `days` simulated days, against the
-/// simulator in the same process, on virtual time.
+/// simulator in the same process, on virtual time. One `StrategyRun` per night: the first is the
+/// daemon's first night (nothing learnt of AWS's durations, no refresh in the journal), the later ones
+/// a daemon that has run before.
 public enum SnapferryRun {
-    public static func run(_ fleet: BenchFleet, days: Int, workDirectory: URL) async throws -> StrategyRun {
+    public static func run(_ fleet: BenchFleet, days: Int, workDirectory: URL) async throws -> [StrategyRun] {
         let path = workDirectory.appendingPathComponent("fleet-\(fleet.spec.name.replacingOccurrences(of: "/", with: "-")).yaml").path
         try fleet.yaml.write(toFile: path, atomically: true, encoding: .utf8)
         let config: FleetConfig
@@ -63,7 +65,7 @@ public enum SnapferryRun {
                                        metrics: DaemonMetrics(version: "bench"), time: daemonTime, logger: quiet,
                                        runExecutor: time.executor)
         let end = start.addingTimeInterval(Double(days) * 86_400)
-        var cycleEnd: Date?
+        var cycleEnds: [Date?] = Array(repeating: nil, count: days)
         var slowest = 0.0
         var stalledSince: ContinuousClock.Instant?
         var lastReport = ContinuousClock.now
@@ -78,7 +80,8 @@ public enum SnapferryRun {
             slowest = max(slowest, seconds(ContinuousClock.now - began))
             let nextFire = min(end, await scheduler.nextFires(after: time.now).values.min() ?? end)
             if await scheduler.isIdle {
-                if cycleEnd == nil { cycleEnd = time.now }
+                let night = Int(time.now.timeIntervalSince(start) / 86_400)
+                if night < days, cycleEnds[night] == nil { cycleEnds[night] = time.now }
                 time.advance(to: nextFire)
                 continue
             }
@@ -96,9 +99,14 @@ public enum SnapferryRun {
         }
         try? FileManager.default.removeItem(atPath: statePath)
         let (calls, work) = (await world.calls(), await world.work())
-        let unfinished = try await EndState.targetsNotRefreshed(fleet, world: world, since: start)
-        return StrategyRun(calls: calls, work: work, cycleEnd: cycleEnd, cycleStart: start,
-                           days: days, slowestStep: slowest, unfinished: unfinished)
+        var nights: [StrategyRun] = []
+        for night in 0..<days {
+            let nightStart = start.addingTimeInterval(Double(night) * 86_400), nightEnd = nightStart.addingTimeInterval(86_400)
+            let unfinished = try await EndState.targetsNotRefreshed(fleet, world: world, since: nightStart)
+            nights.append(StrategyRun(calls: calls, work: work.filter { $0.start < nightEnd }, cycleEnd: cycleEnds[night],
+                                      cycleStart: nightStart, days: 1, slowestStep: slowest, unfinished: unfinished))
+        }
+        return nights
     }
 
     /// The ops host's own credentials (the ops account's key) and the simulator as every endpoint.

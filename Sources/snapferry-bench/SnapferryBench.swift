@@ -21,11 +21,14 @@ struct SnapferryBenchCommand: AsyncParsableCommand {
     @Flag(help: "Only the planner pass.") var plannerOnly = false
     @Option(help: "Write every AWS call of each run to DIR/<fleet>-<strategy>.csv (time, account, service, operation, code).")
     var callsTo: String?
+    @Option(help: "Nights snapferry's daemon runs (default 2): a row for its first night and one for its last.")
+    var nights: Int = 2
 
     func validate() throws {
         if let retentionDays, !(1...35).contains(retentionDays) {
             throw ValidationError("--retention-days: 1 to 35, got \(retentionDays)")
         }
+        if !(1...7).contains(nights) { throw ValidationError("--nights: 1 to 7, got \(nights)") }
     }
 
     func run() async throws {
@@ -59,12 +62,17 @@ struct SnapferryBenchCommand: AsyncParsableCommand {
         for spec in fleets {
             let fleet = BenchFleet(spec: spec)
             let began = ContinuousClock.now
-            let run = try await SnapferryRun.run(fleet, days: 1, workDirectory: work)
-            let wall = SnapferryRun.seconds(ContinuousClock.now - began)
-            let row = CycleFigures.of(run, fleet: fleet, strategy: "snapferry", wallSeconds: wall)
-            var fleetRows = [row]
+            let runs = try await SnapferryRun.run(fleet, days: nights, workDirectory: work)
+            // Wall time per night.
+            let wall = SnapferryRun.seconds(ContinuousClock.now - began) / Double(nights)
+            var fleetRows = [CycleFigures.of(runs[0], fleet: fleet, strategy: nights > 1 ? "snapferry, 1st night" : "snapferry",
+                                             wallSeconds: wall)]
+            if nights > 1 {
+                fleetRows.append(CycleFigures.of(runs[nights - 1], fleet: fleet, strategy: "snapferry, night \(nights)", wallSeconds: wall))
+            }
             if let callsTo {
-                try CallLog.write(run.calls, to: "\(callsTo)/\(spec.name.replacingOccurrences(of: "/", with: "-"))-snapferry.csv")
+                try FileManager.default.createDirectory(atPath: callsTo, withIntermediateDirectories: true)
+                try CallLog.write(runs[0].calls, to: "\(callsTo)/\(spec.name.replacingOccurrences(of: "/", with: "-"))-snapferry.csv")
             }
             if !noNaive {
                 let naiveBegan = ContinuousClock.now
@@ -72,6 +80,7 @@ struct SnapferryBenchCommand: AsyncParsableCommand {
                 fleetRows.append(CycleFigures.of(naiveRun, fleet: fleet, strategy: "naive",
                                                  wallSeconds: SnapferryRun.seconds(ContinuousClock.now - naiveBegan)))
                 if let callsTo {
+                    try FileManager.default.createDirectory(atPath: callsTo, withIntermediateDirectories: true)
                     try CallLog.write(naiveRun.calls, to: "\(callsTo)/\(spec.name.replacingOccurrences(of: "/", with: "-"))-naive.csv")
                 }
             }

@@ -38,28 +38,19 @@ import Testing
         #expect(s.nextLook(among: ["a"]) == Self.at(2505))
     }
 
-    /// A look on an estimate that finds the work not done continues with `thenEvery`, growing ×1.5 to `max`,
-    /// whatever the backoff had grown to before.
-    @Test func afterAForeseenEndTheBackoffStartsFromThenEvery() {
-        var s = PollSchedule<String>(initial: .seconds(5), max: .seconds(60))
-        var t = Self.at(0)
-        for _ in 0..<12 { s.looked(at: "a", now: t, acted: false, earliestDone: nil); t = s.nextLook(among: ["a"])! }
-        s.looked(at: "a", now: t, acted: false, earliestDone: nil)
-        #expect(s.nextLook(among: ["a"]) == t.advanced(by: .seconds(60)))  // grown to max
-        t = t.advanced(by: .seconds(60))
-        s.looked(at: "a", now: t, acted: false, earliestDone: .seconds(900), thenEvery: .seconds(20))
-        #expect(s.nextLook(among: ["a"]) == t.advanced(by: .seconds(900)))
-        t = t.advanced(by: .seconds(900))
-        s.looked(at: "a", now: t, acted: false, earliestDone: nil)
-        #expect(s.nextLook(among: ["a"]) == t.advanced(by: .seconds(20)))
-        t = t.advanced(by: .seconds(20))
-        s.looked(at: "a", now: t, acted: false, earliestDone: nil)
-        #expect(s.nextLook(among: ["a"]) == t.advanced(by: .seconds(30)))
-        // Never below `initial`.
-        s.looked(at: "a", now: t, acted: false, earliestDone: .seconds(10), thenEvery: .seconds(1))
-        t = t.advanced(by: .seconds(10))
-        s.looked(at: "a", now: t, acted: false, earliestDone: nil)
-        #expect(s.nextLook(among: ["a"]) == t.advanced(by: .seconds(5)))
+    /// After the first look at 90% of the fastest seen: a twentieth of that (at least `initial`), ×1.5 to `max`.
+    @Test func stageLooksComeAtTheFirstLookThenATwentiethOfItGrowingToMax() {
+        func next(_ elapsed: Int, _ first: Int) -> Duration {
+            StageDurations.nextLook(elapsed: .seconds(elapsed), firstLook: .seconds(first), initial: .seconds(5), max: .seconds(60))
+        }
+        #expect(next(0, 900) == .seconds(900))
+        #expect(next(600, 900) == .seconds(300))
+        #expect(next(900, 900) == .seconds(45))   // looks at 900, 945, then every 60 (67.5 is over max)
+        #expect(next(945, 900) == .seconds(60))
+        #expect(next(1000, 900) == .seconds(5))   // 1005
+        #expect(next(3000, 900) == .seconds(45))  // 945 + 35 × 60 = 3045
+        #expect(next(100, 100) == .seconds(5))    // a twentieth of 100 s is below `initial`
+        #expect(next(106, 100) == .milliseconds(6500))  // 105, then 112.5
     }
 
     /// The fastest duration of each kind is kept; the first look is 90% of it.

@@ -30,21 +30,15 @@ public struct PollSchedule<Key: Hashable & Sendable>: Sendable {
     }
 
     /// After a look at `key`: `acted` if changes were made there; `earliestDone`, how long until the
-    /// first piece of work in flight there can have finished, when every piece has a foreseeable end;
-    /// `thenEvery`, the first wait of the backoff that follows if that look finds it not yet done.
-    public mutating func looked(at key: Key, now: AnyClock.Instant, acted: Bool, earliestDone: Duration?,
-                                thenEvery: Duration? = nil) {
+    /// first piece of work in flight there can have finished, when every piece has a foreseeable end.
+    public mutating func looked(at key: Key, now: AnyClock.Instant, acted: Bool, earliestDone: Duration?) {
         if acted {
             delay[key] = initial
             next[key] = now
             return
         }
         let backoff = delay[key] ?? initial
-        if earliestDone != nil, let thenEvery {
-            delay[key] = Swift.min(max, Swift.max(initial, thenEvery))
-        } else {
-            delay[key] = Swift.min(max, backoff * 1.5)
-        }
+        delay[key] = Swift.min(max, backoff * 1.5)
         if let earliestDone {
             next[key] = now.advanced(by: Swift.min(informedMax, Swift.max(initial, earliestDone)))
         } else {

@@ -37,6 +37,23 @@ public actor StageDurations {
     public func firstLook(_ kind: Kind) -> Duration? {
         fastest[kind].map { $0 * Self.margin }
     }
+
+    /// How long from now until the next look at work started `elapsed` ago: at `firstLook`, then a
+    /// twentieth of it later (at least `initial`), each wait ×1.5 up to `max` — so the look that finds it
+    /// done comes about 5% of its duration after its end, and long work is not read every few seconds.
+    public static func nextLook(elapsed: Duration, firstLook: Duration, initial: Duration, max: Duration) -> Duration {
+        if elapsed < firstLook { return firstLook - elapsed }
+        var at = firstLook
+        var wait = Swift.max(initial, firstLook / 20)
+        while wait < max {
+            at += wait
+            if at > elapsed { return at - elapsed }
+            wait = wait * 1.5
+        }
+        // At `max` from here on: the first multiple past `elapsed`.
+        let steps = ((elapsed - at) / max).rounded(.down) + 1
+        return at + max * steps - elapsed
+    }
 }
 
 extension RefreshRecord {

@@ -327,8 +327,8 @@ public struct RefreshEngine: Sendable {
                 let finished = looking.contains { Self.scopeKey($0) == scope && $0.outcome != nil }
                 let members = active.filter { Self.scopeKey($0) == scope && $0.outcome == nil }
                 // (Foreseen only when every refresh here has begun: none waits for the room a finished one frees.)
-                if let (first, then) = await foreseen(members) {
-                    schedule.looked(at: scope, now: clock.now, acted: false, earliestDone: first, thenEvery: then)
+                if let wait = await foreseen(members) {
+                    schedule.looked(at: scope, now: clock.now, acted: false, earliestDone: wait)
                 } else {
                     schedule.looked(at: scope, now: clock.now, acted: actedIn.contains(scope) || finished, earliestDone: nil)
                 }
@@ -352,24 +352,20 @@ public struct RefreshEngine: Sendable {
         }
     }
 
-    /// When the first of `flights` (one account × region's) can be done, and how often to look after that if it
-    /// is not: only when every one waits on work of a kind seen finished before in this process. A flight not yet
-    /// begun (held back by the parallel limits or the quotas) waits on others, so it leaves the account polled.
-    func foreseen(_ flights: [Flight]) async -> (first: Duration, then: Duration)? {
+    /// How long until one of `flights` (one account × region's) is due a look (`StageDurations.nextLook`), when
+    /// every one waits on work of a kind seen finished before. A flight not yet begun (held back by the parallel
+    /// limits or the quotas) waits on others, so it leaves the account polled as before.
+    func foreseen(_ flights: [Flight]) async -> Duration? {
         guard !flights.isEmpty else { return nil }
         let now = clock.now
-        var best: (first: Duration, then: Duration)?
+        var soonest: Duration?
         for flight in flights {
             guard flight.record != nil, let stage = flight.stage, let look = await stages.firstLook(stage.kind) else { return nil }
-            let remaining = now.duration(to: stage.since.advanced(by: look))
-            // Past its first look and not done: back off, as for work nothing is known of.
-            guard remaining > .zero else { return nil }
-            if best == nil || remaining < best!.first {
-                // Then a twentieth of the kind's duration between looks: overshooting its end by about 5%.
-                best = (remaining, max(pollInitial, look / 20))
-            }
+            let wait = StageDurations.nextLook(elapsed: stage.since.duration(to: now), firstLook: look,
+                                               initial: pollInitial, max: pollMax)
+            soonest = min(soonest ?? wait, wait)
         }
-        return best
+        return soonest
     }
 
     /// Passes in a row a target account may be unreadable for passing reasons (5xx, network, each already

@@ -118,6 +118,12 @@ import Testing
         guard case .failed(let why) = first["orders-dev"] else { Issue.record("\(operation): \(first)"); return }
         #expect(why.contains(expected), "\(why)")
         #expect(try await fleet.holdings(Sim.dev) == Self.devBefore, "\(operation)")
+        // Work that failed is not taken for how long its kind takes (the journal's record keeps no duration of it).
+        if let kind = ["RestoreDBClusterFromSnapshot": "restore", "CreateDBInstance": "instance"][operation] {
+            let failed = try await fleet.store.operations(states: [.failed], source: "orders-dev", limit: 5)
+            let records = failed.compactMap { $0.detail.flatMap { try? JSONDecoder().decode(RefreshRecord.self, from: Data($0.utf8)) } }
+            #expect(records.count == 1 && records.first?.stageSeconds?[kind] == nil, "\(operation): \(records.map(\.stageSeconds))")
+        }
 
         await fleet.world.setFaults(SimFaultRules())
         let second = try await fleet.night(1, targets: ["orders-dev"])

@@ -56,6 +56,14 @@ public struct RefreshPlan: Sendable, Hashable {
         var isWaiting: Bool {
             if case .waiting = self { true } else { false }
         }
+
+        /// The next steps, or the end: what was in flight has finished well.
+        var movesOn: Bool {
+            switch self {
+            case .act, .done: true
+            case .skipped, .refused, .waiting, .mustRollBack, .failed: false
+            }
+        }
     }
 
     /// The outcome.

@@ -241,11 +241,14 @@ public struct RefreshEngine: Sendable {
                 }
                 let plan = RefreshPlanner.plan(target: flight.target, fleet: config.fleet, slot: flight.slot, now: now,
                                                candidates: candidates[flight.target.name] ?? [], world: world, record: flight.record)
-                // The work the last steps started is done once the plan has moved on from waiting for it.
+                // The work the last steps started is over once the plan no longer waits for it; only work that
+                // finished well says how long its kind takes.
                 if let stage = flight.stage, !plan.outcome.isWaiting {
-                    let took = stage.since.duration(to: lookedAt)
-                    await stages.record(stage.kind, took: took)
-                    flight.record?.noteStage(stage.kind, took: took)
+                    if plan.outcome.movesOn {
+                        let took = stage.since.duration(to: lookedAt)
+                        await stages.record(stage.kind, took: took)
+                        flight.record?.noteStage(stage.kind, took: took)
+                    }
                     flight.stage = nil
                 }
                 if flight.record == nil, let snapshot = plan.snapshot, case .act = plan.outcome {

@@ -56,32 +56,50 @@ import Testing
             ])
     }
 
-    /// Rotation at 01:00, then the refreshes at 03:30 of the first night; outcomes by target.
+    /// This suite's world, night by night, with new engines each night (as `apply` from cron runs them).
+    struct Nights {
+        let config: FleetConfig
+        let clock: ManualClock
+        let world: SimWorld
+        let store = MemoryStateStore()
+
+        init(devClusterQuota: Int, yaml: String = RefreshQuotaTests.yaml, durations: SimScenario.Durations? = nil) throws {
+            config = try FleetLoader.load(yaml: yaml, file: "fleet.yaml").get()
+            let clock = ManualClock(start: Sim.start)
+            var scenario = try RefreshQuotaTests.scenario(devClusterQuota: devClusterQuota)
+            if let durations { scenario.durations = durations }
+            world = try SimWorld(scenario: scenario, now: { clock.nowDate })
+            self.clock = clock
+        }
+
+        /// Rotation at 01:00, then the refreshes at 03:30 of `night`; outcomes by target.
+        func run(_ night: Int) async throws -> [String: RefreshOutcome] {
+            let base = Int64(night) * 86400
+            let rotateAt = Sim.start.addingTimeInterval(Double(base + 3600))
+            if clock.nowDate < rotateAt { clock.advance(to: ManualClock.Instant(offset: .seconds(base + 3600))) }
+            var rotation = RotationEngine(config: config, aws: SimFleetAWS(world: world), store: store, clock: AnyClock(clock),
+                                          wallNow: { [clock] in clock.nowDate })
+            rotation.pollInitial = .seconds(30)
+            rotation.pollMax = .seconds(300)
+            let rotate = rotation
+            _ = try #require(await Sim.inVirtualTime(clock) { await rotate.apply(at: rotateAt) })
+            let refreshAt = Sim.start.addingTimeInterval(Double(base + 3 * 3600 + 1800))
+            if clock.nowDate < refreshAt { clock.advance(to: ManualClock.Instant(offset: .seconds(base + 3 * 3600 + 1800))) }
+            var engine = RefreshEngine(config: config, aws: SimFleetAWS(world: world), store: store, clock: AnyClock(clock),
+                                       wallNow: { [clock] in clock.nowDate })
+            engine.pollInitial = .seconds(30)
+            engine.pollMax = .seconds(300)
+            let refresh = engine
+            let results = try #require(await Sim.inVirtualTime(clock) { await refresh.run(at: refreshAt) })
+            return Dictionary(uniqueKeysWithValues: results.map { ($0.target, $0.outcome) })
+        }
+    }
+
+    /// The first night; outcomes by target.
     func night(devClusterQuota: Int, yaml: String = Self.yaml,
                durations: SimScenario.Durations? = nil) async throws -> ([String: RefreshOutcome], SimWorld) {
-        let config = try FleetLoader.load(yaml: yaml, file: "fleet.yaml").get()
-        let clock = ManualClock(start: Sim.start)
-        var scenario = try Self.scenario(devClusterQuota: devClusterQuota)
-        if let durations { scenario.durations = durations }
-        let world = try SimWorld(scenario: scenario, now: { clock.nowDate })
-        let store = MemoryStateStore()
-        let rotateAt = Sim.start.addingTimeInterval(3600)
-        clock.advance(to: ManualClock.Instant(offset: .seconds(3600)))
-        var rotation = RotationEngine(config: config, aws: SimFleetAWS(world: world), store: store, clock: AnyClock(clock),
-                                      wallNow: { clock.nowDate })
-        rotation.pollInitial = .seconds(30)
-        rotation.pollMax = .seconds(300)
-        let rotate = rotation
-        _ = try #require(await Sim.inVirtualTime(clock) { await rotate.apply(at: rotateAt) })
-        let refreshAt = Sim.start.addingTimeInterval(3 * 3600 + 1800)
-        if clock.nowDate < refreshAt { clock.advance(to: ManualClock.Instant(offset: .seconds(3 * 3600 + 1800))) }
-        var engine = RefreshEngine(config: config, aws: SimFleetAWS(world: world), store: store, clock: AnyClock(clock),
-                                   wallNow: { clock.nowDate })
-        engine.pollInitial = .seconds(30)
-        engine.pollMax = .seconds(300)
-        let refresh = engine
-        let results = try #require(await Sim.inVirtualTime(clock) { await refresh.run(at: refreshAt) })
-        return (Dictionary(uniqueKeysWithValues: results.map { ($0.target, $0.outcome) }), world)
+        let nights = try Nights(devClusterQuota: devClusterQuota, yaml: yaml, durations: durations)
+        return (try await nights.run(0), nights.world)
     }
 
     @Test func roomForOneMoreCluster_twoRefreshesTakeTurns_andBothComplete() async throws {

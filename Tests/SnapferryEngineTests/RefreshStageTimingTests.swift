@@ -1,10 +1,6 @@
 import AWSSimulator
 import Foundation
-import SnapferryConfig
-import SnapferryCore
 import SnapferryEngine
-import SnapferryStore
-import SnapferryTestSupport
 import Testing
 
 /// RDS reports no progress on a restore: the first refresh of a run polls it from the start, and a later
@@ -40,35 +36,14 @@ import Testing
     /// Each night's refresh in a new engine, as `apply` from cron runs it: the second night's restores are
     /// timed from what the first night's journal records, not polled from the start.
     @Test func aNewProcessStartsFromTheDurationsTheJournalRecorded() async throws {
-        typealias Sim = RefreshEngineSimTests
-        let config = try FleetLoader.load(yaml: RefreshQuotaTests.yaml, file: "fleet.yaml").get()
-        let clock = ManualClock(start: Sim.start)
-        var scenario = try RefreshQuotaTests.scenario(devClusterQuota: 40)
-        scenario.durations = SimScenario.Durations(restoreSeconds: [Self.restore, Self.restore])
-        let world = try SimWorld(scenario: scenario, now: { clock.nowDate })
-        let store = MemoryStateStore()
+        let nights = try RefreshQuotaTests.Nights(devClusterQuota: 40,
+                                                  durations: SimScenario.Durations(restoreSeconds: [Self.restore, Self.restore]))
+        let world = nights.world
         var firstLooks: [[TimeInterval]] = []
         for night in 0..<2 {
-            let base = Double(night) * 86400
-            let rotateAt = Sim.start.addingTimeInterval(base + 3600)
-            clock.advance(to: ManualClock.Instant(offset: .seconds(Int64(base + 3600))))
-            var rotation = RotationEngine(config: config, aws: SimFleetAWS(world: world), store: store, clock: AnyClock(clock),
-                                          wallNow: { clock.nowDate })
-            rotation.pollInitial = .seconds(30)
-            rotation.pollMax = .seconds(300)
-            let rotate = rotation
-            _ = try #require(await Sim.inVirtualTime(clock) { await rotate.apply(at: rotateAt) })
-            let refreshAt = Sim.start.addingTimeInterval(base + 3 * 3600 + 1800)
-            if clock.nowDate < refreshAt { clock.advance(to: ManualClock.Instant(offset: .seconds(Int64(base + 3 * 3600 + 1800)))) }
             let before = await world.calls().count
-            // A new engine each night: nothing learnt is carried in memory.
-            var engine = RefreshEngine(config: config, aws: SimFleetAWS(world: world), store: store, clock: AnyClock(clock),
-                                       wallNow: { clock.nowDate })
-            engine.pollInitial = .seconds(30)
-            engine.pollMax = .seconds(300)
-            let refresh = engine
-            let results = try #require(await Sim.inVirtualTime(clock) { await refresh.run(at: refreshAt) })
-            #expect(results.allSatisfy { if case .refreshed = $0.outcome { true } else { false } }, "night \(night): \(results)")
+            let outcomes = try await nights.run(night)
+            #expect(outcomes.values.allSatisfy { if case .refreshed = $0 { true } else { false } }, "night \(night): \(outcomes)")
             let dev = Array(await world.calls()[before...]).filter { $0.account == RefreshQuotaTests.dev }
             let restores = dev.indices.filter { dev[$0].operation == "RestoreDBClusterFromSnapshot" && dev[$0].status == 200 }
             let firstInstance = try #require(dev.firstIndex { $0.operation == "CreateDBInstance" })
@@ -78,7 +53,7 @@ import Testing
         }
         #expect(firstLooks[0].filter { $0 < 0.9 * Self.restore }.count >= 5, "night 1 knows nothing: \(firstLooks[0])")
         #expect(!firstLooks[1].isEmpty && firstLooks[1].allSatisfy { $0 >= 0.9 * Self.restore }, "night 2: \(firstLooks[1])")
-        let journal = try await store.operations(states: [.succeeded], source: "orders-dev", limit: 5)
+        let journal = try await nights.store.operations(states: [.succeeded], source: "orders-dev", limit: 5)
         let seconds = journal.compactMap { $0.detail.flatMap { try? JSONDecoder().decode(RefreshRecord.self, from: Data($0.utf8)) } }
             .compactMap { $0.stageSeconds?["restore"] }
         #expect(seconds.count == 2 && seconds.allSatisfy { $0 >= Self.restore && $0 <= Self.restore + 300 }, "\(seconds)")

@@ -314,6 +314,30 @@ import Testing
         #expect(!model.log.contains { $0.hasPrefix("delete cluster") })
     }
 
+    /// RDS refuses DeleteDBCluster while the cluster backs up in its window (seen on the bench's second night:
+    /// 89 refused calls): the retirement waits for it instead of asking every look.
+    @Test func aReplacedClusterBackingUp_isDeletedOnlyOnceAvailable() throws {
+        var world = TargetWorld()
+        world.clusters = [
+            DBCluster(identifier: "orders-dev", arn: "arn:new", status: "available", engine: "aurora-postgresql", tags: Self.tags(slot: Self.slot)),
+            DBCluster(identifier: "orders-dev-old-202612020330", arn: "arn:old", status: "backing-up", engine: "aurora-postgresql"),
+        ]
+        world.instances = (1...2).map {
+            DBInstance(identifier: "orders-dev-\($0)", arn: "arn:db:\($0)", clusterIdentifier: "orders-dev", instanceClass: "db.r6g.large",
+                       status: "available", engine: "aurora-postgresql")
+        }
+        let target = try Self.target()
+        let record = RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn)
+        let waiting = RefreshPlanner.plan(target: target, fleet: Self.fleet, slot: Self.slot, now: Self.slot, candidates: [Self.shared],
+                                          world: world, record: record)
+        #expect(waiting.outcome == .waiting("the replaced cluster is backing-up; RDS deletes it once it is available"))
+        #expect(waiting.steps.isEmpty)
+        world.clusters[1].status = "available"
+        let deleting = RefreshPlanner.plan(target: target, fleet: Self.fleet, slot: Self.slot, now: Self.slot, candidates: [Self.shared],
+                                           world: world, record: record)
+        #expect(deleting.steps.map(\.action) == [.deleteCluster("orders-dev-old-202612020330", finalSnapshot: nil)])
+    }
+
     /// The state a process killed right after renaming the old cluster (before its instances) leaves.
     static func halfSwapped() -> TargetWorld {
         var world = oldWorld

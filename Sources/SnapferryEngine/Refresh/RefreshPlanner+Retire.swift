@@ -49,7 +49,7 @@ extension RefreshPlanner {
                 if retiring.deletionProtection {
                     plan.warnings.append("the replaced cluster \(retiring.identifier) has deletion protection on: it was left renamed; "
                         + "turn protection off and delete it, or keep it")
-                } else if retiring.status != "deleting" {
+                } else if Self.deletable(retiring.status) {
                     plan.steps.append(RefreshStep(action: .deleteCluster(names.retiring,
                                                                          finalSnapshot: target.finalSnapshotOnRetire ? "\(names.retiring)-final" : nil),
                                                   reason: "retire the replaced cluster"))
@@ -60,10 +60,21 @@ extension RefreshPlanner {
             plan.steps.append(RefreshStep(action: .deleteSnapshot(copyID), reason: "the new cluster no longer needs its source copy"))
         }
         if plan.steps.isEmpty {
-            let leftover = retiring.map { !$0.deletionProtection } ?? false
-            plan.outcome = leftover ? .waiting("the replaced cluster is being deleted") : .done
+            if let retiring, !retiring.deletionProtection {
+                plan.outcome = .waiting(retiring.status == "deleting" ? "the replaced cluster is being deleted"
+                    : !world.instances(of: names.retiring).isEmpty ? "the replaced cluster's instances are being deleted"
+                    : "the replaced cluster is \(retiring.status); RDS deletes it once it is available")
+            } else {
+                plan.outcome = .done
+            }
         }
         return plan
+    }
+
+    /// RDS deletes a cluster that is available, stopped or failed; in any other state (a backup in its window,
+    /// a rename, its instances going) DeleteDBCluster is refused, so the retirement waits instead of asking.
+    static func deletable(_ status: String) -> Bool {
+        status == "available" || status == "stopped" || terminal.contains(status)
     }
 
     /// Undo a failed attempt: old names back first (so the team has its database), then delete what the attempt made.

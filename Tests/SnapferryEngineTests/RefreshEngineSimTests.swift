@@ -90,14 +90,25 @@ import Testing
             ])
     }
 
-    /// Runs `body` while moving `clock` to each parked sleeper's deadline (polls take no wall time).
-    static func inVirtualTime<T: Sendable>(_ clock: ManualClock, _ body: @escaping @Sendable () async -> T) async -> T? {
+    /// Runs `body` while moving `clock` to each parked sleeper's deadline (polls take no wall time);
+    /// `event` runs once when the clock would first move past its instant, with the clock stopped there.
+    static func inVirtualTime<T: Sendable>(_ clock: ManualClock, event: (at: ManualClock.Instant, run: @Sendable () async -> Void)? = nil,
+                                           _ body: @escaping @Sendable () async -> T) async -> T? {
         let box = ResultBox<T>()
         let task = Task { await box.set(await body()) }
+        var event = event
         for _ in 0..<200_000 {
             if let value = await box.value { return value }
             try? await Task.sleep(for: .milliseconds(1))
-            if await box.value == nil, clock.sleepers() > 0, let deadline = clock.nextDeadline() { clock.advance(to: deadline) }
+            if await box.value == nil, clock.sleepers() > 0, let deadline = clock.nextDeadline() {
+                if let pending = event, pending.at <= deadline {
+                    clock.advance(to: pending.at)
+                    await pending.run()
+                    event = nil
+                    continue
+                }
+                clock.advance(to: deadline)
+            }
         }
         task.cancel()
         return nil

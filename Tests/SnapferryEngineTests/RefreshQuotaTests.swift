@@ -63,17 +63,21 @@ import Testing
         let world: SimWorld
         let store = MemoryStateStore()
 
-        init(devClusterQuota: Int, yaml: String = RefreshQuotaTests.yaml, durations: SimScenario.Durations? = nil) throws {
+        init(devClusterQuota: Int, yaml: String = RefreshQuotaTests.yaml, durations: SimScenario.Durations? = nil,
+             edit: (inout SimScenario) -> Void = { _ in }) throws {
             config = try FleetLoader.load(yaml: yaml, file: "fleet.yaml").get()
             let clock = ManualClock(start: Sim.start)
             var scenario = try RefreshQuotaTests.scenario(devClusterQuota: devClusterQuota)
             if let durations { scenario.durations = durations }
+            edit(&scenario)
             world = try SimWorld(scenario: scenario, now: { clock.nowDate })
             self.clock = clock
         }
 
         /// Rotation at 01:00, then the refreshes at 03:30 of `night`; outcomes by target.
-        func run(_ night: Int) async throws -> [String: RefreshOutcome] {
+        /// `event`: something done to the refresh run at a moment of its night (see `inVirtualTime`).
+        func run(_ night: Int, holds: SourceHolds? = nil, stages: StageDurations = StageDurations(),
+                 event: (at: ManualClock.Instant, run: @Sendable () async -> Void)? = nil) async throws -> [String: RefreshOutcome] {
             let base = Int64(night) * 86400
             let rotateAt = Sim.start.addingTimeInterval(Double(base + 3600))
             if clock.nowDate < rotateAt { clock.advance(to: ManualClock.Instant(offset: .seconds(base + 3600))) }
@@ -89,8 +93,9 @@ import Testing
                                        wallNow: { [clock] in clock.nowDate })
             engine.pollInitial = .seconds(30)
             engine.pollMax = .seconds(300)
+            engine.stages = stages
             let refresh = engine
-            let results = try #require(await Sim.inVirtualTime(clock) { await refresh.run(at: refreshAt) })
+            let results = try #require(await Sim.inVirtualTime(clock, event: event) { await refresh.run(at: refreshAt, holds: holds) })
             return Dictionary(uniqueKeysWithValues: results.map { ($0.target, $0.outcome) })
         }
     }

@@ -1,5 +1,6 @@
 import AWSSimulator
 import Foundation
+import SnapferryCore
 import SnapferryEngine
 import Testing
 
@@ -57,5 +58,38 @@ import Testing
         let seconds = journal.compactMap { $0.detail.flatMap { try? JSONDecoder().decode(RefreshRecord.self, from: Data($0.utf8)) } }
             .compactMap { $0.stageSeconds?["restore"] }
         #expect(seconds.count == 2 && seconds.allSatisfy { $0 >= Self.restore && $0 <= Self.restore + 300 }, "\(seconds)")
+    }
+
+    /// A refresh whose source is released while another in its account waits far into a restore is looked at
+    /// at once, not when the other is next due.
+    @Test func aRefreshReleasedWhileAnotherWaits_isLookedAtAtOnce() async throws {
+        let yaml = RefreshQuotaTests.yaml
+            .replacingOccurrences(of: "share_with: [dev] }", with: """
+                share_with: [dev] }
+                  - { name: billing, account: prod, cluster: billing-prod, schedule: "0 1 * * *", kms_key: \(RefreshEngineSimTests.prodKey),
+                      retention: { keep_last: 2 }, share_with: [dev] }
+                """)
+            .replacingOccurrences(of: "- { name: billing-dev, source: orders,", with: "- { name: billing-dev, source: billing,")
+        #expect(yaml.contains("source: billing,") && yaml.contains("cluster: billing-prod"))
+        let nights = try RefreshQuotaTests.Nights(devClusterQuota: 40, yaml: yaml,
+                                                  durations: SimScenario.Durations(restoreSeconds: [Self.restore, Self.restore])) {
+            $0.clusters.append(SimScenario.Cluster(account: RefreshEngineSimTests.prod, region: RefreshEngineSimTests.region,
+                                                   id: "billing-prod", backupWindow: "23:00-23:30"))
+        }
+        // Restores known to take 30 minutes; billing's rotation is still running when the refreshes start.
+        let stages = StageDurations()
+        await stages.record(.restore, took: .seconds(Int64(Self.restore)))
+        let holds = SourceHolds(["billing"])
+        let releaseAt = RefreshEngineSimTests.start.addingTimeInterval(3 * 3600 + 1800 + 600)
+        let outcomes = try await nights.run(0, holds: holds, stages: stages,
+                                            event: (ManualClock.Instant(offset: .seconds(3 * 3600 + 1800 + 600)), { await holds.release("billing") }))
+        #expect(outcomes.values.allSatisfy { if case .refreshed = $0 { true } else { false } }, "\(outcomes)")
+        let dev = await nights.world.calls().filter { $0.account == RefreshQuotaTests.dev && $0.operation == "RestoreDBClusterFromSnapshot" }
+        try #require(dev.count == 2, "\(dev.map(\.operation))")
+        // orders-dev's restore at 03:30; billing-dev's within poll.initial (30 s) of the release at 03:40, not at
+        // orders-dev's next look 27 minutes after its restore.
+        #expect(dev[0].time < releaseAt)
+        let late = dev[1].time.timeIntervalSince(releaseAt)
+        #expect(late >= 0 && late <= 60, "billing-dev restored \(late) s after its source was released")
     }
 }

@@ -46,6 +46,7 @@ public struct PollSchedule<Key: Hashable & Sendable>: Sendable {
         }
     }
 
+    /// `key` is due at once, and its backoff starts again from `initial`.
     public mutating func forget(_ key: Key) {
         next[key] = nil
         delay[key] = nil

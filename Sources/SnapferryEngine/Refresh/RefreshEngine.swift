@@ -203,6 +203,8 @@ public struct RefreshEngine: Sendable {
             if !newlyFree.isEmpty {
                 candidates.merge(await self.candidates(for: newlyFree, at: now)) { _, new in new }
                 released.formUnion(newlyFree.map(ObjectIdentifier.init))
+                // Their accounts are looked at now, not when the refreshes already there are next due.
+                for flight in newlyFree { schedule.forget(Self.scopeKey(flight)) }
             }
             let waiting = flights.contains { $0.outcome == nil && held.contains($0.target.source) }
             let active = flights.filter { $0.outcome == nil && released.contains(ObjectIdentifier($0)) }
@@ -311,9 +313,11 @@ public struct RefreshEngine: Sendable {
                                 progressed = progressed || outcome.progressed
                                 if outcome != .done { allDone = false; break }
                             }
-                            if let (flight, last) = steps.last {
-                                // Only work AWS surely took has a foreseeable end.
-                                flight.stage = allDone ? last.action.stageKind.map { ($0, self.clock.now) } : nil
+                            if let flight = steps.first?.0 {
+                                // Only work AWS surely took has a foreseeable end; the last step that leaves something
+                                // to wait for says what (a retirement's copy deletion comes after its cluster's).
+                                let kind = steps.lazy.compactMap { $0.1.action.stageKind }.last
+                                flight.stage = allDone ? kind.map { ($0, self.clock.now) } : nil
                                 await self.save(flight)
                             }
                             return progressed ? steps.first.map { Self.scopeKey($0.0) } : nil

@@ -26,6 +26,11 @@ import Testing
         // After acting the wait starts again from `initial`.
         s.looked(at: "b", now: Self.at(4), acted: false, earliestDone: nil)
         #expect(s.nextLook(among: ["b"]) == Self.at(8))
+        // Woken, "a" is due at once and backs off from where it was (10), not from `initial`.
+        s.wake("a")
+        #expect(s.due(["a"], at: Self.at(20)) == ["a"])  // it was next due at 29
+        s.looked(at: "a", now: Self.at(20), acted: false, earliestDone: nil)
+        #expect(s.nextLook(among: ["a"]) == Self.at(30))
     }
 
     @Test func aForeseenEndIsWaitedForWithinBounds() {

@@ -46,6 +46,11 @@ public struct PollSchedule<Key: Hashable & Sendable>: Sendable {
         }
     }
 
+    /// `key` is due at once; its backoff goes on from where it was.
+    public mutating func wake(_ key: Key) {
+        next[key] = nil
+    }
+
     /// `key` is due at once, and its backoff starts again from `initial`.
     public mutating func forget(_ key: Key) {
         next[key] = nil

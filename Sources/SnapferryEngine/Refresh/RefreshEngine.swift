@@ -203,8 +203,9 @@ public struct RefreshEngine: Sendable {
             if !newlyFree.isEmpty {
                 candidates.merge(await self.candidates(for: newlyFree, at: now)) { _, new in new }
                 released.formUnion(newlyFree.map(ObjectIdentifier.init))
-                // Their accounts are looked at now, not when the refreshes already there are next due.
-                for flight in newlyFree { schedule.forget(Self.scopeKey(flight)) }
+                // Their accounts are looked at now, not when the refreshes already there are next due (the accounts'
+                // backoff goes on: a release is not a change in AWS).
+                for flight in newlyFree { schedule.wake(Self.scopeKey(flight)) }
             }
             let waiting = flights.contains { $0.outcome == nil && held.contains($0.target.source) }
             let active = flights.filter { $0.outcome == nil && released.contains(ObjectIdentifier($0)) }

@@ -51,12 +51,6 @@ public struct PollSchedule<Key: Hashable & Sendable>: Sendable {
         next[key] = nil
     }
 
-    /// `key` is due at once, and its backoff starts again from `initial`.
-    public mutating func forget(_ key: Key) {
-        next[key] = nil
-        delay[key] = nil
-    }
-
     /// The earliest next look among `keys`.
     public func nextLook(among keys: some Sequence<Key>) -> AnyClock.Instant? {
         keys.compactMap { next[$0] }.min()

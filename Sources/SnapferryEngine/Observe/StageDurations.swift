@@ -11,7 +11,7 @@ import Foundation
 /// keeps its own durations in its journal record, and the first run of a process starts from the last
 /// few of every target's (`RefreshEngine.learnStages`), so `apply` from cron learns across nights too.
 public actor StageDurations {
-    public enum Kind: String, Sendable, CaseIterable {
+    public enum Kind: String, Sendable {
         case restore, instance, rename, instanceDeletion, clusterDeletion, copy, modify
     }
 

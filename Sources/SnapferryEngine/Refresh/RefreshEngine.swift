@@ -344,38 +344,6 @@ public struct RefreshEngine: Sendable {
         }
     }
 
-    /// Once per `stages` (per process): the durations the journal's last finished refreshes of each target took.
-    func learnStages() async {
-        guard await stages.claimLearning() else { return }
-        for target in config.targets {
-            guard let done = try? await store.operations(states: [.succeeded, .failed], source: target.name, limit: 3) else { continue }
-            for operation in done where operation.kind == "refresh" {
-                guard let detail = operation.detail,
-                      let record = try? JSONDecoder().decode(RefreshRecord.self, from: Data(detail.utf8)) else { continue }
-                for (name, seconds) in record.stageSeconds ?? [:] {
-                    guard let kind = StageDurations.Kind(rawValue: name) else { continue }
-                    await stages.record(kind, took: .milliseconds(Int64(seconds * 1000)))
-                }
-            }
-        }
-    }
-
-    /// How long until one of `flights` (one account × region's) is due a look (`StageDurations.nextLook`), when
-    /// every one waits on work of a kind seen finished before. A flight not yet begun (held back by the parallel
-    /// limits or the quotas) waits on others, so it leaves the account polled as before.
-    func foreseen(_ flights: [Flight]) async -> Duration? {
-        guard !flights.isEmpty else { return nil }
-        let now = clock.now
-        var soonest: Duration?
-        for flight in flights {
-            guard flight.record != nil, let stage = flight.stage, let look = await stages.firstLook(stage.kind) else { return nil }
-            let wait = StageDurations.nextLook(elapsed: stage.since.duration(to: now), firstLook: look,
-                                               initial: pollInitial, max: pollMax)
-            soonest = min(soonest ?? wait, wait)
-        }
-        return soonest
-    }
-
     /// Passes in a row a target account may be unreadable for passing reasons (5xx, network, each already
     /// retried by the client) before the run stops waiting for it; throttled passes do not count.
     static let unreadPassLimit = 5
@@ -395,51 +363,4 @@ public struct RefreshEngine: Sendable {
     }
 
     static func scopeKey(_ flight: Flight) -> String { "\(flight.account.id)/\(flight.target.region)" }
-}
-
-/// What `plan` shows for a target: where its refresh stands and the steps it would take next.
-public struct RefreshPreview: Sendable {
-    /// Target name.
-    public var target: String
-    /// The slot it would refresh (or resume).
-    public var slot: Date?
-    /// Finished, not due, or not readable: the reason; nil when `plan` holds the next steps.
-    public var settled: RefreshOutcome?
-    /// The planner's answer for the current state of the target account.
-    public var plan: RefreshPlan?
-    /// The whole rest of the transaction if every step succeeds (starting with `plan`'s steps).
-    public var prediction: RefreshPrediction?
-}
-
-extension RefreshEngine {
-    /// One look at each target account and the journal, and the planner's next steps; changes nothing.
-    public func preview(at now: Date, targets names: [String]? = nil, sources: [String]? = nil) async -> [RefreshPreview] {
-        let (settled, flights) = await due(at: now, targets: names, sources: sources)
-        var previews = settled.map { RefreshPreview(target: $0.target, slot: $0.slot, settled: $0.outcome) }
-        if !flights.isEmpty {
-            let candidates = await candidates(for: flights, at: now)
-            let worlds = await observe(flights)
-            for flight in flights {
-                let world: TargetWorld
-                switch worlds[Self.scopeKey(flight)] {
-                case .success(let seen)?: world = seen
-                case .failure(let error)?:
-                    flight.unreadPasses = Self.unreadPassLimit
-                    previews.append(RefreshPreview(target: flight.target.name, slot: flight.slot, settled: Self.unreadable(flight, error)))
-                    continue
-                case nil: continue
-                }
-                let plan = RefreshPlanner.plan(target: flight.target, fleet: config.fleet, slot: flight.slot, now: now,
-                                               candidates: candidates[flight.target.name] ?? [], world: world, record: flight.record)
-                var preview = RefreshPreview(target: flight.target.name, slot: flight.slot, settled: nil, plan: plan)
-                if case .act = plan.outcome {
-                    preview.prediction = RefreshPlanner.predict(target: flight.target, fleet: config.fleet, slot: flight.slot, now: now,
-                                                                candidates: candidates[flight.target.name] ?? [], world: world,
-                                                                record: flight.record)
-                }
-                previews.append(preview)
-            }
-        }
-        return previews.sorted { $0.target < $1.target }
-    }
 }

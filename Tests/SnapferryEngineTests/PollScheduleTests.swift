@@ -71,18 +71,32 @@ import Testing
         #expect(await stages.firstLook(.rename) == nil)
     }
 
-    @Test func progressGivesTheEarliestEnd() {
-        let created = Date(timeIntervalSince1970: 1_000_000)
-        func snapshot(_ p: Int?) -> DBClusterSnapshot {
-            DBClusterSnapshot(identifier: "s", clusterIdentifier: "c", arn: "arn", status: "creating", snapshotType: "manual",
+    @Test func progressSeenMovingGivesTheEarliestEnd_whateverTheSnapshotsCreateTimeSays() {
+        func snapshot(_ p: Int?, created: Date, status: String = "creating", arn: String = "arn:s") -> DBClusterSnapshot {
+            DBClusterSnapshot(identifier: "s", clusterIdentifier: "c", arn: arn, status: status, snapshotType: "manual",
                               createTime: created, kmsKeyId: nil, storageEncrypted: true, engine: "aurora-postgresql",
                               percentProgress: p)
         }
-        // 50% after 600 s: AWS rounds down, so the whole takes more than 600·100/51 s; 1176.47 − 600 left at least.
-        let done = PollSchedule<String>.earliestDone(of: snapshot(50), at: created.addingTimeInterval(600))
-        #expect(done == .milliseconds(576_470))
-        #expect(PollSchedule<String>.earliestDone(of: snapshot(0), at: created.addingTimeInterval(600)) == nil)
-        #expect(PollSchedule<String>.earliestDone(of: snapshot(nil), at: created.addingTimeInterval(600)) == nil)
-        #expect(PollSchedule<String>.earliestDone(of: snapshot(99), at: created.addingTimeInterval(600)) == .zero)
+        // AWS's clock: 10 hours ahead of this host's, 10 hours behind, or right. None may matter.
+        for created in [Date(timeIntervalSince1970: 1_000_000), Date(timeIntervalSince1970: 1_036_000), Date(timeIntervalSince1970: 964_000)] {
+            var sightings = ProgressSightings()
+            #expect(sightings.earliestDone([snapshot(0, created: created)], at: Self.at(0)) == nil, "first sight")
+            #expect(sightings.earliestDone([snapshot(0, created: created)], at: Self.at(30)) == nil, "no progress yet")
+            // 0% at 0 s, 50% at 600 s: truly under 51 points in 600 s, over 49 points left, so at least 49·600/51 s.
+            #expect(sightings.earliestDone([snapshot(50, created: created)], at: Self.at(600)) == .seconds(49 * 600) / 51)
+            #expect(sightings.earliestDone([snapshot(99, created: created)], at: Self.at(1100)) == .zero)
+            // Done, then the same ARN in flight again (a new copy under the old name) starts afresh.
+            #expect(sightings.earliestDone([snapshot(100, created: created, status: "available")], at: Self.at(1200)) == nil)
+            #expect(sightings.earliestDone([snapshot(60, created: created)], at: Self.at(1300)) == nil)
+        }
+        // The first in flight to be done sets the look; one without an estimate keeps the backoff.
+        var sightings = ProgressSightings()
+        let t0 = Date(timeIntervalSince1970: 0)
+        _ = sightings.earliestDone([snapshot(10, created: t0, arn: "a"), snapshot(20, created: t0, arn: "b")], at: Self.at(0))
+        // a: 10→20 in 100 s, at least 79·100/11 s; b: 20→60 in 100 s, at least 39·100/41 s.
+        #expect(sightings.earliestDone([snapshot(20, created: t0, arn: "a"), snapshot(60, created: t0, arn: "b")], at: Self.at(100))
+                == .seconds(39 * 100) / 41)
+        #expect(sightings.earliestDone([snapshot(30, created: t0, arn: "a"), snapshot(70, created: t0, arn: "b"),
+                                        snapshot(nil, created: t0, arn: "c")], at: Self.at(200)) == nil)
     }
 }

@@ -55,16 +55,4 @@ public struct PollSchedule<Key: Hashable & Sendable>: Sendable {
     public func nextLook(among keys: some Sequence<Key>) -> AnyClock.Instant? {
         keys.compactMap { next[$0] }.min()
     }
-
-    /// When a snapshot being created or copied can first be available, from AWS's `PercentProgress`:
-    /// p% after `e` seconds means the whole takes more than `100·e/(p+1)` (progress is rounded down),
-    /// so looking then never overshoots, and each look narrows the estimate. Nil when progress is 0 or
-    /// unknown (nothing can be foreseen yet).
-    public static func earliestDone(of snapshot: DBClusterSnapshot, at now: Date) -> Duration? {
-        guard let p = snapshot.percentProgress, p >= 1, p < 100, let created = snapshot.createTime else { return nil }
-        let elapsed = now.timeIntervalSince(created)
-        guard elapsed > 0 else { return nil }
-        let remaining = elapsed * 100 / Double(p + 1) - elapsed
-        return .milliseconds(Int64(Swift.max(0, remaining) * 1000))
-    }
 }

@@ -52,6 +52,7 @@ extension RotationEngine {
         // Each account × region is looked at on its own schedule: what happens in one account does
         // not make the others be read again, and snapshots in progress are looked at when they can be done.
         var schedule = PollSchedule<FleetObserver.Scope>(initial: pollInitial, max: pollMax)
+        var sightings = ProgressSightings()
         var looks: [FleetObserver.Scope: Int] = [:]
         var lastWaits: [String: [String]] = [:]
         // Looks in a row on which each source met a passing error other than throttling (throttling slows
@@ -102,6 +103,7 @@ extension RotationEngine {
                 continue
             }
             for s in dueScopes { looks[s, default: 0] += 1 }
+            let observedAt = clock.now
             let observed = await observer.observe(looking, at: now, cache: cache)
             await shared?.put(observed, at: wallNow())
             var work: [Work] = []
@@ -162,11 +164,13 @@ extension RotationEngine {
                     stillActive.removeAll { $0.name == result.source }
                 }
             }
-            let wall = wallNow()
+            let lookedAt = clock.now
             for s in dueScopes {
                 let members = looking.filter { scope($0) == s }
-                schedule.looked(at: s, now: clock.now, acted: actedIn.contains(s),
-                                earliestDone: Self.earliestDone(members.compactMap { try? observed[$0.name]?.get() }, at: wall))
+                let snapshots = members.compactMap { try? observed[$0.name]?.get() }.flatMap(\.snapshots)
+                // The estimate runs from when AWS was read, not from after this pass's calls.
+                let done = sightings.earliestDone(snapshots, at: observedAt).map { max(.zero, $0 - observedAt.duration(to: lookedAt)) }
+                schedule.looked(at: s, now: lookedAt, acted: actedIn.contains(s), earliestDone: done)
             }
             let remaining = Set(stillActive.map(\.name))
             for source in active where !remaining.contains(source.name) { await settled?(source.name) }
@@ -175,19 +179,6 @@ extension RotationEngine {
         for source in active { await settled?(source.name) }
         for source in chosen { outcomes[source.name]?.declined = await ledger.declined(source.name) }
         return chosen.compactMap { outcomes[$0.name] }.sorted { $0.source < $1.source }
-    }
-
-    /// When the first snapshot being created or copied among `observations` can be done, if each has
-    /// progress to go by; nil (keep backing off) when one has none or nothing is in flight.
-    static func earliestDone(_ observations: [SourceObservation], at now: Date) -> Duration? {
-        let inFlight = observations.flatMap(\.snapshots).filter { $0.status == "creating" || $0.status == "copying" }
-        guard !inFlight.isEmpty else { return nil }
-        var soonest: Duration?
-        for snapshot in inFlight {
-            guard let done = PollSchedule<String>.earliestDone(of: snapshot, at: now) else { return nil }
-            soonest = min(soonest ?? done, done)
-        }
-        return soonest
     }
 
     /// Settles the journal against `observation` and plans one pass; returns the plan and the

@@ -13,7 +13,9 @@ import Logging
 /// Both windows shrink to a half and a quarter of a credential's lifetime when it is shorter
 /// (a 15-minute session would otherwise start inside them and be re-fetched on every call).
 /// The first fetch, with nothing cached, is a mandatory refresh. Credentials without an
-/// expiration are kept for good. Callers ask once per request attempt, never mid-request.
+/// expiration are kept for good, and so are credentials already expired by this host's clock
+/// when fetched: the clock is off AWS's by more than a session, so it cannot tell when they end
+/// (fetching on every call would not help); AWS's `ExpiredToken` does, through `expire`. Callers ask once per request attempt, never mid-request.
 public actor RotatingCredentialProvider: CredentialProvider {
     private struct Cached {
         var credential: ExpiringCredential
@@ -48,6 +50,7 @@ public actor RotatingCredentialProvider: CredentialProvider {
         guard let current = cached else { return try await refresh(logger: logger) }
         guard let expiration = current.credential.expiration else { return current.credential }
         let lifetime = expiration.timeIntervalSince(current.fetchedAt)
+        guard lifetime > 0 else { return current.credential }
         let left = expiration.timeIntervalSince(now())
         if left > min(advisory, lifetime / 2) { return current.credential }
         if left <= min(mandatory, lifetime / 4) { return try await refresh(logger: logger) }
@@ -81,7 +84,12 @@ public actor RotatingCredentialProvider: CredentialProvider {
         inFlight = task
         defer { inFlight = nil }
         let credential = try await task.value
-        cached = Cached(credential: credential, fetchedAt: now())
+        let fetchedAt = now()
+        cached = Cached(credential: credential, fetchedAt: fetchedAt)
+        if let expiration = credential.expiration, expiration <= fetchedAt {
+            logger.warning("credentials are already expired by this host's clock: it is off AWS's (check NTP); they stay in use until AWS calls them expired",
+                           metadata: ["source": "\(credential.source)", "expires": "\(expiration)", "hostClock": "\(fetchedAt)"])
+        }
         logger.debug("credentials refreshed", metadata: ["source": "\(credential.source)", "accessKeyId": "\(credential.credential)"])
         return credential
     }

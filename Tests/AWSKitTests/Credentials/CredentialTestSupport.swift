@@ -111,9 +111,12 @@ actor ScriptedProvider: CredentialProvider {
     private let lifetime: Duration?
     private var failuresLeft: Int
     private let parkFor: Duration?
+    /// How far AWS's clock is behind the host's (the expiration is set on AWS's).
+    private let awsBehind: TimeInterval
 
-    init(clock: ManualClock, lifetime: Duration?, failures: Int = 0, parkFor: Duration? = nil) {
+    init(clock: ManualClock, lifetime: Duration?, failures: Int = 0, parkFor: Duration? = nil, awsBehind: Duration = .zero) {
         self.clock = clock; self.lifetime = lifetime; failuresLeft = failures; self.parkFor = parkFor
+        self.awsBehind = TimeInterval(awsBehind.components.seconds)
     }
 
     /// Makes the next `count` fetches fail (0: none).
@@ -127,7 +130,7 @@ actor ScriptedProvider: CredentialProvider {
             failuresLeft -= 1
             throw AWSError(service: "sts", operation: "AssumeRole", code: "Throttling", message: "slow down")
         }
-        let expiration = lifetime.map { clock.nowDate.addingTimeInterval(TimeInterval($0.components.seconds)) }
+        let expiration = lifetime.map { clock.nowDate.addingTimeInterval(TimeInterval($0.components.seconds) - awsBehind) }
         return ExpiringCredential(
             credential: AWSCredential(accessKeyId: "ASIASCRIPTED\(number)", secretAccessKey: "s", sessionToken: "t"),
             expiration: expiration, source: "scripted #\(number)")

@@ -51,6 +51,29 @@ import Testing
         #expect(try await provider.credential(logger: quietLogger).credential.accessKeyId != "ASIASCRIPTED1")
     }
 
+    @Test func hostClockAheadOfAWSByMoreThanASession_oneFetchUntilAWSCallsItExpired() async throws {
+        // The host's clock is 2 h ahead: a 1-h session is expired by it the moment it arrives.
+        let wrapped = ScriptedProvider(clock: clock, lifetime: .seconds(3600), awsBehind: .seconds(7200))
+        let provider = rotating(wrapped)
+        for _ in 0..<100 { _ = try await provider.credential(logger: quietLogger) }
+        #expect(await wrapped.calls == 1)
+        let used = try await provider.credential(logger: quietLogger)
+        await provider.expire(used.credential)      // AWS answered ExpiredToken
+        #expect(try await provider.credential(logger: quietLogger).credential.accessKeyId == "ASIASCRIPTED2")
+        #expect(await wrapped.calls == 2)
+    }
+
+    @Test func hostClockAheadByPartOfASession_refreshesAsAShortSession() async throws {
+        // 50 minutes ahead: a 1-h session shows 10 minutes of life, and is treated as a 10-minute one.
+        let wrapped = ScriptedProvider(clock: clock, lifetime: .seconds(3600), awsBehind: .seconds(3000))
+        let provider = rotating(wrapped)
+        for _ in 0..<100 { _ = try await provider.credential(logger: quietLogger) }
+        #expect(await wrapped.calls == 1)
+        clock.advance(by: .seconds(300))             // half its apparent lifetime left: advisory
+        _ = try await provider.credential(logger: quietLogger)
+        #expect(await wrapped.calls == 2)
+    }
+
     @Test func shortSessions_areNotFetchedAgainOnEveryCall() async throws {
         // A 15-minute session starts inside botocore's fixed windows; they shrink to its lifetime.
         let wrapped = ScriptedProvider(clock: clock, lifetime: .seconds(900))

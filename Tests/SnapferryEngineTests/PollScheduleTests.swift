@@ -43,19 +43,22 @@ import Testing
         #expect(s.nextLook(among: ["a"]) == Self.at(2505))
     }
 
-    /// After the first look at 90% of the fastest seen: a twentieth of that (at least `initial`), ×1.5 to `max`.
-    @Test func stageLooksComeAtTheFirstLookThenATwentiethOfItGrowingToMax() {
-        func next(_ elapsed: Int, _ first: Int) -> Duration {
-            StageDurations.nextLook(elapsed: .seconds(elapsed), firstLook: .seconds(first), initial: .seconds(5), max: .seconds(60))
+    /// After the first look at 90% of the fastest seen, a full gap of the refresh's own grid of looks (a
+    /// twentieth of the first look, at least `initial`, ×1.5 to `max`), from whatever look was just made.
+    @Test func stageLooksComeAtTheFirstLookThenAFullGapOfTheirGridFromAnyLook() {
+        func next(_ elapsed: Double, _ first: Int) -> Duration {
+            StageDurations.nextLook(elapsed: .milliseconds(Int64(elapsed * 1000)), firstLook: .seconds(first),
+                                    initial: .seconds(5), max: .seconds(60))
         }
         #expect(next(0, 900) == .seconds(900))
-        #expect(next(600, 900) == .seconds(300))
-        #expect(next(900, 900) == .seconds(45))   // looks at 900, 945, then every 60 (67.5 is over max)
+        #expect(next(600, 900) == .seconds(300))   // a look made for another refresh, before this one's first
+        #expect(next(900, 900) == .seconds(45))    // grid: 900, 945, then every 60 (67.5 is over max)
+        #expect(next(920, 900) == .seconds(45))    // a look for another refresh at 920: the next in 45, not at 945
         #expect(next(945, 900) == .seconds(60))
-        #expect(next(1000, 900) == .seconds(5))   // 1005
-        #expect(next(3000, 900) == .seconds(45))  // 945 + 35 × 60 = 3045
-        #expect(next(100, 100) == .seconds(5))    // a twentieth of 100 s is below `initial`
-        #expect(next(106, 100) == .milliseconds(6500))  // 105, then 112.5
+        #expect(next(3000, 900) == .seconds(60))
+        #expect(next(100, 100) == .seconds(5))     // a twentieth of 100 s is below `initial`: 100, 105, 112.5, …
+        #expect(next(106, 100) == .milliseconds(7_500))
+        #expect(next(112.5, 100) == .milliseconds(11_250))
     }
 
     /// The fastest duration of each kind is kept; the first look is 90% of it.

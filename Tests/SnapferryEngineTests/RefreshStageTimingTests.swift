@@ -92,4 +92,42 @@ import Testing
         let late = dev[1].time.timeIntervalSince(releaseAt)
         #expect(late >= 0 && late <= 60, "billing-dev restored \(late) s after its source was released")
     }
+    /// Two restores in one account, 40 s apart, both known to take 30 minutes: a look made for one serves the
+    /// other, so once both are past their first look (27 minutes in) the account is read a full grid gap
+    /// (81 s, a twentieth of 27 minutes, then ×1.5) after each look — not on each refresh's own grid, which
+    /// read it 40 s after the other's.
+    @Test func aLookForOneRefreshServesTheOthersInItsAccount() async throws {
+        let yaml = RefreshQuotaTests.yaml
+            .replacingOccurrences(of: "share_with: [dev] }", with: """
+                share_with: [dev] }
+                  - { name: billing, account: prod, cluster: billing-prod, schedule: "0 1 * * *", kms_key: \(RefreshEngineSimTests.prodKey),
+                      retention: { keep_last: 2 }, share_with: [dev] }
+                """)
+            .replacingOccurrences(of: "- { name: billing-dev, source: orders,", with: "- { name: billing-dev, source: billing,")
+        let durations = SimScenario.Durations(restoreSeconds: [Self.restore, Self.restore], instanceSeconds: [600, 600])
+        let nights = try RefreshQuotaTests.Nights(devClusterQuota: 40, yaml: yaml, durations: durations) {
+            $0.clusters.append(SimScenario.Cluster(account: RefreshEngineSimTests.prod, region: RefreshEngineSimTests.region,
+                                                   id: "billing-prod", backupWindow: "23:00-23:30"))
+        }
+        // Every kind of work known, as on a second night: the account is never polled on a backoff.
+        let stages = StageDurations()
+        for (kind, seconds) in [(StageDurations.Kind.restore, Int64(Self.restore)), (.instance, 600), (.rename, 120),
+                                (.instanceDeletion, 300), (.clusterDeletion, 300)] {
+            await stages.record(kind, took: .seconds(seconds))
+        }
+        let holds = SourceHolds(["billing"])
+        let outcomes = try await nights.run(0, holds: holds, stages: stages,
+                                            event: (ManualClock.Instant(offset: .seconds(3 * 3600 + 1800 + 40)), { await holds.release("billing") }))
+        #expect(outcomes.values.allSatisfy { if case .refreshed = $0 { true } else { false } }, "\(outcomes)")
+        let dev = await nights.world.calls().filter { $0.account == RefreshQuotaTests.dev }
+        let restores = dev.filter { $0.operation == "RestoreDBClusterFromSnapshot" && $0.status == 200 }.map(\.time)
+        let instances = dev.filter { $0.operation == "CreateDBInstance" && $0.status == 200 }.map(\.time)
+        try #require(restores.count == 2 && instances.count == 2, "\(dev.map(\.operation))")
+        // From the later restore's first look until both restores were seen done.
+        let from = restores[1].addingTimeInterval(0.9 * Self.restore), until = instances[1]
+        let looks = dev.filter { $0.operation == "DescribeDBClusters" && $0.time >= from && $0.time <= until }.map(\.time)
+        let gaps = zip(looks.dropFirst(), looks).map { $0.timeIntervalSince($1) }
+        #expect(!gaps.isEmpty, "\(looks)")
+        #expect(gaps.allSatisfy { $0 >= 80 }, "seconds between looks: \(gaps)")
+    }
 }

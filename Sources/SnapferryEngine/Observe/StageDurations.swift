@@ -3,7 +3,7 @@ import Foundation
 /// The fastest each kind of refresh work has been seen to finish in this process (the daemon keeps
 /// one for its life, across reloads), so a refresh that starts a restore, an instance, a rename or a
 /// deletion is first looked at when the fastest of its kind was done, not every `poll.max` from the
-/// start. RDS reports no progress on these, unlike snapshots and copies (see `PollSchedule.earliestDone`).
+/// start. RDS reports no progress on these, unlike snapshots and copies (see `ProgressSightings`).
 ///
 /// A duration is measured from the call to the look that saw the work done, so it overstates the
 /// work by up to one poll interval; the fastest of many is still a safe first look, and `firstLook`
@@ -38,21 +38,21 @@ public actor StageDurations {
         fastest[kind].map { $0 * Self.margin }
     }
 
-    /// How long from now until the next look at work started `elapsed` ago: at `firstLook`, then a
-    /// twentieth of it later (at least `initial`), each wait ×1.5 up to `max` — so the look that finds it
-    /// done comes about 5% of its duration after its end, and long work is not read every few seconds.
+    /// How long from a look until the next one at work started `elapsed` ago: until `firstLook`; then the
+    /// gap of the grid of looks it would have on its own — at `firstLook`, a twentieth of it later (at least
+    /// `initial`), each gap ×1.5 up to `max` — that `elapsed` falls in. So the look that finds the work done
+    /// comes about 5% of its duration after its end, long work is not read every few seconds, and a look
+    /// made for another refresh in the account serves this one too (ten refreshes each looked at on its own
+    /// grid had an account read every 9 s).
     public static func nextLook(elapsed: Duration, firstLook: Duration, initial: Duration, max: Duration) -> Duration {
         if elapsed < firstLook { return firstLook - elapsed }
         var at = firstLook
-        var wait = Swift.max(initial, firstLook / 20)
-        while wait < max {
-            at += wait
-            if at > elapsed { return at - elapsed }
-            wait = wait * 1.5
+        var gap = Swift.min(max, Swift.max(initial, firstLook / 20))
+        while gap < max && at + gap <= elapsed {
+            at += gap
+            gap = Swift.min(max, gap * 1.5)
         }
-        // At `max` from here on: the first multiple past `elapsed`.
-        let steps = ((elapsed - at) / max).rounded(.down) + 1
-        return at + max * steps - elapsed
+        return gap
     }
 }
 

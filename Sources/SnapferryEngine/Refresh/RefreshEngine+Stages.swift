@@ -19,9 +19,10 @@ extension RefreshEngine {
         }
     }
 
-    /// How long until one of `flights` (one account × region's) is due a look (`StageDurations.nextLook`), when
-    /// every one waits on work of a kind seen finished before. A flight not yet begun (held back by the parallel
-    /// limits or the quotas) waits on others, so it leaves the account polled as before.
+    /// How long from this look at one account × region until one of its `flights` is due another
+    /// (`StageDurations.nextLook`), when every one waits on work of a kind seen finished before. A flight not
+    /// yet begun (held back by the parallel limits or the quotas) waits on others, so it leaves the account
+    /// polled as before.
     func foreseen(_ flights: [Flight]) async -> Duration? {
         guard !flights.isEmpty else { return nil }
         let now = clock.now

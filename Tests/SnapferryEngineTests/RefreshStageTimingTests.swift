@@ -63,19 +63,7 @@ import Testing
     /// A refresh whose source is released while another in its account waits far into a restore is looked at
     /// at once, not when the other is next due.
     @Test func aRefreshReleasedWhileAnotherWaits_isLookedAtAtOnce() async throws {
-        let yaml = RefreshQuotaTests.yaml
-            .replacingOccurrences(of: "share_with: [dev] }", with: """
-                share_with: [dev] }
-                  - { name: billing, account: prod, cluster: billing-prod, schedule: "0 1 * * *", kms_key: \(RefreshEngineSimTests.prodKey),
-                      retention: { keep_last: 2 }, share_with: [dev] }
-                """)
-            .replacingOccurrences(of: "- { name: billing-dev, source: orders,", with: "- { name: billing-dev, source: billing,")
-        #expect(yaml.contains("source: billing,") && yaml.contains("cluster: billing-prod"))
-        let nights = try RefreshQuotaTests.Nights(devClusterQuota: 40, yaml: yaml,
-                                                  durations: SimScenario.Durations(restoreSeconds: [Self.restore, Self.restore])) {
-            $0.clusters.append(SimScenario.Cluster(account: RefreshEngineSimTests.prod, region: RefreshEngineSimTests.region,
-                                                   id: "billing-prod", backupWindow: "23:00-23:30"))
-        }
+        let nights = try Self.twoSources(SimScenario.Durations(restoreSeconds: [Self.restore, Self.restore]))
         // Restores known to take 30 minutes; billing's rotation is still running when the refreshes start.
         let stages = StageDurations()
         await stages.record(.restore, took: .seconds(Int64(Self.restore)))
@@ -97,18 +85,7 @@ import Testing
     /// (81 s, a twentieth of 27 minutes, then ×1.5) after each look — not on each refresh's own grid, which
     /// read it 40 s after the other's.
     @Test func aLookForOneRefreshServesTheOthersInItsAccount() async throws {
-        let yaml = RefreshQuotaTests.yaml
-            .replacingOccurrences(of: "share_with: [dev] }", with: """
-                share_with: [dev] }
-                  - { name: billing, account: prod, cluster: billing-prod, schedule: "0 1 * * *", kms_key: \(RefreshEngineSimTests.prodKey),
-                      retention: { keep_last: 2 }, share_with: [dev] }
-                """)
-            .replacingOccurrences(of: "- { name: billing-dev, source: orders,", with: "- { name: billing-dev, source: billing,")
-        let durations = SimScenario.Durations(restoreSeconds: [Self.restore, Self.restore], instanceSeconds: [600, 600])
-        let nights = try RefreshQuotaTests.Nights(devClusterQuota: 40, yaml: yaml, durations: durations) {
-            $0.clusters.append(SimScenario.Cluster(account: RefreshEngineSimTests.prod, region: RefreshEngineSimTests.region,
-                                                   id: "billing-prod", backupWindow: "23:00-23:30"))
-        }
+        let nights = try Self.twoSources(SimScenario.Durations(restoreSeconds: [Self.restore, Self.restore], instanceSeconds: [600, 600]))
         // Every kind of work known, as on a second night: the account is never polled on a backoff.
         let stages = StageDurations()
         for (kind, seconds) in [(StageDurations.Kind.restore, Int64(Self.restore)), (.instance, 600), (.rename, 120),
@@ -129,5 +106,21 @@ import Testing
         let gaps = zip(looks.dropFirst(), looks).map { $0.timeIntervalSince($1) }
         #expect(!gaps.isEmpty, "\(looks)")
         #expect(gaps.allSatisfy { $0 >= 80 }, "seconds between looks: \(gaps)")
+    }
+
+    /// orders-dev from orders and billing-dev from billing (a source of its own, which a test can hold), both in dev.
+    static func twoSources(_ durations: SimScenario.Durations) throws -> RefreshQuotaTests.Nights {
+        let yaml = RefreshQuotaTests.yaml
+            .replacingOccurrences(of: "share_with: [dev] }", with: """
+                share_with: [dev] }
+                  - { name: billing, account: prod, cluster: billing-prod, schedule: "0 1 * * *", kms_key: \(RefreshEngineSimTests.prodKey),
+                      retention: { keep_last: 2 }, share_with: [dev] }
+                """)
+            .replacingOccurrences(of: "- { name: billing-dev, source: orders,", with: "- { name: billing-dev, source: billing,")
+        #expect(yaml.contains("source: billing,") && yaml.contains("cluster: billing-prod"))
+        return try RefreshQuotaTests.Nights(devClusterQuota: 40, yaml: yaml, durations: durations) {
+            $0.clusters.append(SimScenario.Cluster(account: RefreshEngineSimTests.prod, region: RefreshEngineSimTests.region,
+                                                   id: "billing-prod", backupWindow: "23:00-23:30"))
+        }
     }
 }

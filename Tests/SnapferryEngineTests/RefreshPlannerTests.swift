@@ -295,6 +295,19 @@ import Testing
         #expect(plan.steps.isEmpty)
     }
 
+    /// RDS lets instances be added while a cluster takes its automated backup (so does the simulator).
+    @Test func aRestoredClusterBackingUp_getsItsInstances() throws {
+        var world = Self.oldWorld
+        world.clusters.append(DBCluster(identifier: "orders-dev-new-202612020330", arn: "arn:new", status: "backing-up",
+                                        engine: "aurora-postgresql", tags: Self.tags(slot: Self.slot)))
+        let plan = RefreshPlanner.plan(target: try Self.target(), fleet: Self.fleet, slot: Self.slot, now: Self.slot, candidates: [Self.shared],
+                                       world: world, record: RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn))
+        #expect(plan.steps.map(\.action) == (1...2).map {
+            .createInstance(name: "orders-dev-new-202612020330-\($0)", cluster: "orders-dev-new-202612020330", instanceClass: "db.r6g.large",
+                            promotionTier: nil)
+        })
+    }
+
     @Test func aRetiringClusterWithDeletionProtection_isLeftRenamedAndReported() throws {
         var world = Self.oldWorld
         world.clusters[0].deletionProtection = true

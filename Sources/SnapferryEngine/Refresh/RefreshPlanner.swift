@@ -94,12 +94,15 @@ public enum RefreshPlanner {
             return plan
         }
         if Self.terminal.contains(incoming.status) { return fail(&plan, "the restored cluster \(incoming.identifier) is \(incoming.status)") }
-        guard incoming.status == "available" else {
+        // RDS adds instances to a cluster taking its automated backup, whose window AWS picks for a restored
+        // cluster and may open right after the restore: waiting it out held a refresh for its whole length.
+        let needsSecret = target.manageMasterPassword && incoming.masterUserSecretArn == nil
+        guard incoming.status == "available" || (incoming.status == "backing-up" && !needsSecret) else {
             plan.outcome = .waiting("cluster \(incoming.identifier) is \(incoming.status)")
             return plan
         }
 
-        if target.manageMasterPassword, incoming.masterUserSecretArn == nil {
+        if needsSecret {
             plan.steps = [RefreshStep(action: .manageMasterPassword(cluster: names.incoming),
                                       reason: "master_password: managed, so production's password never works here")]
             return plan

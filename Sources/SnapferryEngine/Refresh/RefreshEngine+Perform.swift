@@ -85,13 +85,11 @@ extension RefreshEngine {
         }
     }
 
-    /// The flight's new cluster exists and is still being restored (not yet available, not failed), and
-    /// nothing is being rolled back: `RefreshPlanner` can only wait, whatever the instances are.
+    /// The flight's new cluster is still being restored (`RefreshPlanner.waitsOnRestore`) and nothing is
+    /// being rolled back: the plan can only wait, whatever the instances are.
     static func restoreInProgress(_ flight: Flight, _ world: TargetWorld) -> Bool {
         guard flight.record?.failure == nil else { return false }
-        let names = RefreshNames(target: flight.target, slot: flight.slot)
-        guard let incoming = world.cluster(names.incoming) else { return false }
-        return incoming.status != "available" && !RefreshPlanner.terminal.contains(incoming.status)
+        return RefreshPlanner.waitsOnRestore(world.cluster(RefreshNames(target: flight.target, slot: flight.slot).incoming))
     }
 
     static func copyOwner(_ flight: Flight) -> String { "target:\(flight.target.name)" }

@@ -8,6 +8,16 @@ import SnapferryConfig
 /// resumes by re-planning, never by replaying.
 public enum RefreshPlanner {
     /// Statuses after which a restored cluster or created instance will never become available.
+    /// Statuses in which RDS adds instances to a cluster: its automated backup does not hold that up.
+    static let takesInstances: Set<String> = ["available", "backing-up"]
+
+    /// The restored cluster exists and is still being restored (not yet one instances can be added to, not
+    /// failed): whatever its instances are, the plan can only wait, so the engine need not read them.
+    static func waitsOnRestore(_ incoming: DBCluster?) -> Bool {
+        guard let incoming else { return false }
+        return !takesInstances.contains(incoming.status) && !terminal.contains(incoming.status)
+    }
+
     static let terminal: Set<String> = ["failed", "incompatible-restore", "inaccessible-encryption-credentials",
                                         "incompatible-parameters", "incompatible-network", "storage-full", "error",
                                         "inaccessible-encryption-credentials-recoverable"]
@@ -97,7 +107,7 @@ public enum RefreshPlanner {
         // RDS adds instances to a cluster taking its automated backup, whose window AWS picks for a restored
         // cluster and may open right after the restore: waiting it out held a refresh for its whole length.
         let needsSecret = target.manageMasterPassword && incoming.masterUserSecretArn == nil
-        guard incoming.status == "available" || (incoming.status == "backing-up" && !needsSecret) else {
+        guard incoming.status == "available" || (Self.takesInstances.contains(incoming.status) && !needsSecret) else {
             plan.outcome = .waiting("cluster \(incoming.identifier) is \(incoming.status)")
             return plan
         }

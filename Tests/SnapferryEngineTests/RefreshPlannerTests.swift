@@ -306,6 +306,14 @@ import Testing
             .createInstance(name: "orders-dev-new-202612020330-\($0)", cluster: "orders-dev-new-202612020330", instanceClass: "db.r6g.large",
                             promotionTier: nil)
         })
+        // With its instances up, the swap waits for the backup: RDS refuses the renames until then.
+        world.instances += (1...2).map {
+            DBInstance(identifier: "orders-dev-new-202612020330-\($0)", arn: "arn:db:n\($0)", clusterIdentifier: "orders-dev-new-202612020330",
+                       instanceClass: "db.r6g.large", status: "available", engine: "aurora-postgresql")
+        }
+        let swap = RefreshPlanner.plan(target: try Self.target(), fleet: Self.fleet, slot: Self.slot, now: Self.slot, candidates: [Self.shared],
+                                       world: world, record: RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn))
+        #expect(swap.outcome == .waiting("cluster orders-dev-new-202612020330 is backing-up") && swap.steps.isEmpty, "\(swap.steps.map(\.action))")
     }
 
     @Test func aRetiringClusterWithDeletionProtection_isLeftRenamedAndReported() throws {

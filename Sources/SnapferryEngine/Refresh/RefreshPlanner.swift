@@ -139,6 +139,11 @@ public enum RefreshPlanner {
             return plan
         }
 
+        // RDS refuses renaming a cluster that takes its backup (its instances came during it).
+        if incoming.status != "available" {
+            plan.outcome = .waiting("cluster \(incoming.identifier) is \(incoming.status)")
+            return plan
+        }
         // Swap: move the old cluster and its instances aside, then the new ones under the stable names.
         if let stable {
             if stable.status == "stopped" {

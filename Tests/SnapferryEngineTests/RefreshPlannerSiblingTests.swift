@@ -57,11 +57,8 @@ import Testing
     /// on every look, unseen: 10,329 `DBInstanceAlreadyExists` in one medium bench night).
     @Test func instancesAreReadWheneverThePlanWouldAddThem() throws {
         for status in ["creating", "backing-up", "available", "modifying", "failed"] {
-            var world = P.oldWorld
-            world.clusters.append(DBCluster(identifier: "orders-dev-new-202612020330", arn: "arn:new", status: status,
-                                            engine: "aurora-postgresql", tags: P.tags(slot: P.slot)))
-            let plan = RefreshPlanner.plan(target: try P.target(), fleet: P.fleet, slot: P.slot, now: P.slot, candidates: [P.shared],
-                                           world: world, record: RefreshRecord(snapshotIdentifier: P.shared.identifier, snapshotArn: P.shared.arn))
+            let world = P.restoring(status)
+            let plan = try P.resumed(world)
             let adds = plan.steps.contains { if case .createInstance = $0.action { true } else { false } }
             let skipsReading = RefreshPlanner.waitsOnRestore(world.cluster("orders-dev-new-202612020330"))
             #expect(!(adds && skipsReading), "\(status): the plan adds instances the engine did not read")

@@ -285,23 +285,30 @@ import Testing
         #expect(model.world == Self.oldWorld)
     }
 
+    /// The team's cluster and the refresh's restored one, in `status`, with no instances yet.
+    static func restoring(_ status: String) -> TargetWorld {
+        var world = oldWorld
+        world.clusters.append(DBCluster(identifier: "orders-dev-new-202612020330", arn: "arn:new", status: status,
+                                        engine: "aurora-postgresql", tags: tags(slot: slot)))
+        return world
+    }
+
+    /// The plan of a refresh already begun on `world`.
+    static func resumed(_ world: TargetWorld) throws -> RefreshPlan {
+        RefreshPlanner.plan(target: try target(), fleet: fleet, slot: slot, now: slot, candidates: [shared],
+                            world: world, record: RefreshRecord(snapshotIdentifier: shared.identifier, snapshotArn: shared.arn))
+    }
+
     @Test func whileSomethingIsInFlight_thePlannerWaits_andSaysForWhat() throws {
-        var world = Self.oldWorld
-        world.clusters.append(DBCluster(identifier: "orders-dev-new-202612020330", arn: "arn:new", status: "creating",
-                                        engine: "aurora-postgresql", tags: Self.tags(slot: Self.slot)))
-        let plan = RefreshPlanner.plan(target: try Self.target(), fleet: Self.fleet, slot: Self.slot, now: Self.slot, candidates: [Self.shared],
-                                       world: world, record: RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn))
+        let plan = try Self.resumed(Self.restoring("creating"))
         #expect(plan.outcome == .waiting("cluster orders-dev-new-202612020330 is creating"))
         #expect(plan.steps.isEmpty)
     }
 
     /// RDS lets instances be added while a cluster takes its automated backup (so does the simulator).
     @Test func aRestoredClusterBackingUp_getsItsInstances() throws {
-        var world = Self.oldWorld
-        world.clusters.append(DBCluster(identifier: "orders-dev-new-202612020330", arn: "arn:new", status: "backing-up",
-                                        engine: "aurora-postgresql", tags: Self.tags(slot: Self.slot)))
-        let plan = RefreshPlanner.plan(target: try Self.target(), fleet: Self.fleet, slot: Self.slot, now: Self.slot, candidates: [Self.shared],
-                                       world: world, record: RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn))
+        var world = Self.restoring("backing-up")
+        let plan = try Self.resumed(world)
         #expect(plan.steps.map(\.action) == (1...2).map {
             .createInstance(name: "orders-dev-new-202612020330-\($0)", cluster: "orders-dev-new-202612020330", instanceClass: "db.r6g.large",
                             promotionTier: nil)
@@ -311,8 +318,7 @@ import Testing
             DBInstance(identifier: "orders-dev-new-202612020330-\($0)", arn: "arn:db:n\($0)", clusterIdentifier: "orders-dev-new-202612020330",
                        instanceClass: "db.r6g.large", status: "available", engine: "aurora-postgresql")
         }
-        let swap = RefreshPlanner.plan(target: try Self.target(), fleet: Self.fleet, slot: Self.slot, now: Self.slot, candidates: [Self.shared],
-                                       world: world, record: RefreshRecord(snapshotIdentifier: Self.shared.identifier, snapshotArn: Self.shared.arn))
+        let swap = try Self.resumed(world)
         #expect(swap.outcome == .waiting("cluster orders-dev-new-202612020330 is backing-up") && swap.steps.isEmpty, "\(swap.steps.map(\.action))")
     }
 

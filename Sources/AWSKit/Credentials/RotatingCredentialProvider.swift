@@ -15,7 +15,8 @@ import Logging
 /// The first fetch, with nothing cached, is a mandatory refresh. Credentials without an
 /// expiration are kept for good, and so are credentials already expired by this host's clock
 /// when fetched: the clock is off AWS's by more than a session, so it cannot tell when they end
-/// (fetching on every call would not help); AWS's `ExpiredToken` does, through `expire`. Callers ask once per request attempt, never mid-request.
+/// (fetching on every call would not help); AWS's `ExpiredToken` does, through `expire`.
+/// Callers ask once per request attempt, never mid-request.
 public actor RotatingCredentialProvider: CredentialProvider {
     private struct Cached {
         var credential: ExpiringCredential

@@ -7,7 +7,6 @@ import SnapferryConfig
 /// next steps. Running it again after a crash gives the step that was in flight, so the engine
 /// resumes by re-planning, never by replaying.
 public enum RefreshPlanner {
-    /// Statuses after which a restored cluster or created instance will never become available.
     /// Statuses in which RDS adds instances to a cluster: its automated backup does not hold that up.
     static let takesInstances: Set<String> = ["available", "backing-up"]
 
@@ -18,6 +17,7 @@ public enum RefreshPlanner {
         return !takesInstances.contains(incoming.status) && !terminal.contains(incoming.status)
     }
 
+    /// Statuses after which a restored cluster or created instance will never become available.
     static let terminal: Set<String> = ["failed", "incompatible-restore", "inaccessible-encryption-credentials",
                                         "incompatible-parameters", "incompatible-network", "storage-full", "error",
                                         "inaccessible-encryption-credentials-recoverable"]

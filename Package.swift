@@ -120,7 +120,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "SnapferryCoreTests", dependencies: ["SnapferryCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "SnapferryConfigTests", dependencies: ["SnapferryConfig", "SnapferryCore"],
+        .testTarget(name: "SnapferryConfigTests", dependencies: ["SnapferryConfig", "SnapferryCore", .product(name: "Yams", package: "Yams")],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         // Test-only helpers: starting moto_server / snapferry-sim as bounded child processes.
         .target(name: "SnapferryTestSupport", dependencies: ["AWSKit", "AWSSigV4", "SnapferryCore", "AWSSimulator", "SnapferryEngine", "SnapferryConfig"],

@@ -1,6 +1,5 @@
 import Foundation
 import SnapferryCore
-import Yams
 
 /// Walks a composed YAML node tree, reading typed values and collecting every
 /// problem with its line, column and field path instead of stopping at the first.
@@ -9,7 +8,7 @@ final class ConfigReader {
     let file: String
     private(set) var diagnostics: [ConfigDiagnostic] = []
     /// Where each field path's value (or, for missing ones, the parent) starts.
-    private(set) var locations: [String: Mark] = [:]
+    private(set) var locations: [String: YAMLMark] = [:]
     /// Schedules parsed so far, by expression: fleets repeat a few expressions many times.
     var schedules: [String: CronSchedule] = [:]
 
@@ -20,7 +19,7 @@ final class ConfigReader {
     }
 
     /// Records a problem at `mark` (or 1:1 when the node has none).
-    func error(_ path: String, at mark: Mark?, _ message: String) {
+    func error(_ path: String, at mark: YAMLMark?, _ message: String) {
         error(path, line: mark?.line ?? 1, column: mark?.column ?? 1, message)
     }
 
@@ -35,7 +34,7 @@ final class ConfigReader {
     }
 
     /// The best known location for `path`: itself, or the nearest parent recorded.
-    func location(of path: String) -> Mark? {
+    func location(of path: String) -> YAMLMark? {
         var p = path
         while true {
             if let m = locations[p] { return m }
@@ -44,19 +43,18 @@ final class ConfigReader {
         }
     }
 
-    func record(_ path: String, _ node: Node) { if let m = node.mark { locations[path] = m } }
+    func record(_ path: String, _ node: YAMLNode) { locations[path] = node.mark }
 
-    static func typeName(_ node: Node) -> String {
+    static func typeName(_ node: YAMLNode) -> String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .alias: return "an alias"
         case .scalar(let s): return s.string.isEmpty ? "nothing" : "\"\(s.string)\""
         }
     }
 
-    static func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let s) = node, s.style == .plain || s.style == .any else { return false }
+    static func isNull(_ node: YAMLNode) -> Bool {
+        guard case .scalar(let s) = node, s.style == .plain else { return false }
         switch s.string {
         case "", "~", "null", "Null", "NULL": return true
         default: return false
@@ -66,7 +64,7 @@ final class ConfigReader {
     // MARK: - Containers
 
     /// The node as a mapping, or an error naming what it should be.
-    func mapping(_ node: Node, _ path: String) -> YAMLFields? {
+    func mapping(_ node: YAMLNode, _ path: String) -> YAMLFields? {
         record(path, node)
         if case .mapping(let m) = node { return YAMLFields(m) }
         error(path, at: node.mark, "expected a mapping of keys, got \(Self.typeName(node))")
@@ -74,15 +72,15 @@ final class ConfigReader {
     }
 
     /// The node as a list.
-    func sequence(_ node: Node, _ path: String) -> [Node]? {
+    func sequence(_ node: YAMLNode, _ path: String) -> [YAMLNode]? {
         record(path, node)
-        if case .sequence(let s) = node { return Array(s) }
+        if case .sequence(let items, _) = node { return items }
         error(path, at: node.mark, "expected a list, got \(Self.typeName(node))")
         return nil
     }
 
     /// Reports unknown keys (with a did-you-mean) and missing required keys of a mapping.
-    func checkKeys(_ m: YAMLFields, _ path: String, mark: Mark?, allowed: [String], required: [String] = []) {
+    func checkKeys(_ m: YAMLFields, _ path: String, mark: YAMLMark?, allowed: [String], required: [String] = []) {
         for (key, _) in m {
             let name = key.string ?? ""
             if !allowed.contains(name) {
@@ -98,7 +96,7 @@ final class ConfigReader {
     }
 
     /// A key's value, treating an explicit null as absent.
-    func value(_ m: YAMLFields, _ key: String) -> Node? {
+    func value(_ m: YAMLFields, _ key: String) -> YAMLNode? {
         guard let v = m[key], !Self.isNull(v) else { return nil }
         return v
     }
@@ -188,43 +186,28 @@ final class ConfigReader {
     }
 }
 
-/// A YAML mapping with its keys indexed by their text.
-///
-/// `Node.Mapping`'s subscript scans the pairs and compares nodes, and each comparison that meets the
-/// key resolves the looked-up key's tag with seven regular expressions: that was most of the time
-/// spent reading a large fleet file. The field names looked up here are plain words, always `str`,
-/// so the keys they matched are exactly those with the same text that are `str` or not yet resolved
-/// (a key tagged otherwise, like `!!int name`, never matched); the last such key wins, as there.
+/// A YAML mapping with its keys indexed by their text. A key that is not text (`!!int 5:`) is
+/// never looked up; the last of two keys with the same text wins.
 struct YAMLFields: Sequence {
-    let mark: Mark?
-    /// The pairs in file order; `Node.Mapping` builds this array anew for every iteration.
-    private let pairs: [(key: Node, value: Node)]
-    private let byKey: [String: Node]
+    let mark: YAMLMark
+    private let pairs: [YAMLNode.Pair]
+    private let byKey: [String: YAMLNode]
 
-    init(_ mapping: Node.Mapping) {
+    init(_ mapping: YAMLNode.Mapping) {
         mark = mapping.mark
-        var pairs: [(key: Node, value: Node)] = []
-        var byKey: [String: Node] = [:]
-        pairs.reserveCapacity(mapping.count)
-        byKey.reserveCapacity(mapping.count)
-        for (key, value) in mapping {
-            pairs.append((key, value))
-            guard case .scalar(let s) = key, Self.isPlainOrStr(s.tag) else { continue }
-            byKey[s.string] = value
+        pairs = mapping.pairs
+        var byKey: [String: YAMLNode] = [:]
+        byKey.reserveCapacity(pairs.count)
+        for pair in pairs {
+            guard case .scalar(let s) = pair.key, s.isText else { continue }
+            byKey[s.string] = pair.value
         }
-        self.pairs = pairs
         self.byKey = byKey
     }
 
-    subscript(key: String) -> Node? { byKey[key] }
+    subscript(key: String) -> YAMLNode? { byKey[key] }
 
-    func makeIterator() -> IndexingIterator<[(key: Node, value: Node)]> { pairs.makeIterator() }
-
-    private static let str = Tag.Name.str.rawValue
-
-    /// Not tagged, or tagged (or resolved) `str`.
-    static func isPlainOrStr(_ tag: Tag) -> Bool {
-        let name = tag.rawValue
-        return name.isEmpty || name == str
+    func makeIterator() -> some IteratorProtocol<(key: YAMLNode, value: YAMLNode)> {
+        pairs.lazy.map { (key: $0.key, value: $0.value) }.makeIterator()
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import SnapferryCore
-import Yams
 
 extension FleetLoader {
     static let sourceKeys = ["name", "account", "region", "cluster", "schedule", "timezone", "method", "kms_key",
@@ -77,8 +76,8 @@ extension FleetLoader {
             // Point at the offending field inside the expression, past an opening quote.
             var quoted = false
             if case .scalar(let s) = node { quoted = s.style == .singleQuoted || s.style == .doubleQuoted }
-            r.error("\(p).\(key)", line: node.mark?.line ?? 1,
-                    column: (node.mark?.column ?? 1) + error.offset + (quoted ? 1 : 0),
+            r.error("\(p).\(key)", line: node.mark.line,
+                    column: node.mark.column + error.offset + (quoted ? 1 : 0),
                     "invalid cron expression: \(error.message)")
             return nil
         }

@@ -1,6 +1,5 @@
 import Foundation
 import SnapferryCore
-import Yams
 
 extension FleetLoader {
     static let targetKeys = ["name", "source", "account", "region", "schedule", "timezone", "cluster", "instances",

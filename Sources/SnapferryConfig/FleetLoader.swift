@@ -10,7 +10,7 @@ public enum FleetLoader {
         for byte in yaml.utf8 where byte == UInt8(ascii: "\n") { lines += 1 }
         // About one field per line.
         let reader = ConfigReader(file: file, expectedPaths: lines)
-        let composed: Node?
+        let composed: YAMLNode?
         do {
             composed = try compose(yaml)
         } catch let error as YamlError {
@@ -31,15 +31,11 @@ public enum FleetLoader {
     }
 
     /// Releases a decoded node tree on a background task: freeing the ~60,000 nodes of a
-    /// 25,000-line file takes tens of milliseconds the caller (the daemon on its way to
-    /// READY=1) need not wait for.
-    static func discard(_ root: consuming Node) {
-        let tree = DiscardedTree(root: root)
+    /// 25,000-line file takes milliseconds the caller (the daemon on its way to READY=1) need not wait for.
+    static func discard(_ root: consuming YAMLNode) {
+        let tree = root
         Task.detached(priority: .background) { withExtendedLifetime(tree) {} }
     }
-
-    /// @unchecked: once the file is decoded nothing else refers to the tree or its tags.
-    private struct DiscardedTree: @unchecked Sendable { let root: Node }
 
     /// Reads the file at `path` and loads it.
     public static func load(path: String) -> Result<FleetConfig, ConfigErrors> {
@@ -72,7 +68,7 @@ public enum FleetLoader {
 
     static let rootKeys = ["version", "fleet", "state", "metrics", "endpoints", "defaults", "accounts", "sources", "targets"]
 
-    static func decode(_ root: Node, _ r: ConfigReader) -> FleetConfig? {
+    static func decode(_ root: YAMLNode, _ r: ConfigReader) -> FleetConfig? {
         guard let m = r.mapping(root, "") else { return nil }
         r.checkKeys(m, "", mark: root.mark, allowed: rootKeys, required: ["version", "fleet", "accounts", "sources"])
         if let v = r.int(m, "version", ""), v != 1 {

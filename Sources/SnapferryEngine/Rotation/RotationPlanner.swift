@@ -54,8 +54,11 @@ public enum RotationPlanner {
 
         // Ours = tagged for this fleet and source AND recorded in the state database.
         let index = ObservedSnapshots(obs.snapshots, source: source.name)
-        let ours = obs.snapshots.filter {
-            ownedByID[$0.identifier.lowercasedID] != nil && ManagedTags.carries($0.tags, fleet: input.fleet, source: source.name)
+        // Tagged but not recorded: reported, never touched.
+        var ours: [DBClusterSnapshot] = [], unrecorded: [String] = []
+        for s in obs.snapshots where ManagedTags.carries(s.tags, fleet: input.fleet, source: source.name) {
+            let id = s.identifier.lowercasedID
+            if ownedByID[id] != nil { ours.append(s) } else if index.name(of: s) != nil { unrecorded.append(id) }
         }
         let slots = slotStates(input, ours: ours, ownedByID: ownedByID, index: index)
 
@@ -153,10 +156,7 @@ public enum RotationPlanner {
         }
         var result = SourcePlan(source: source.name, slot: slot, actions: deletions + actions + forgets, kept: kept,
                                 lastComplete: lastComplete?.memberIDs ?? [])
-        result.unrecorded = obs.snapshots.filter {
-            ownedByID[$0.identifier.lowercasedID] == nil && ManagedTags.carries($0.tags, fleet: input.fleet, source: source.name)
-                && index.name(of: $0) != nil
-        }.map { $0.identifier.lowercasedID }.sorted()
+        result.unrecorded = unrecorded.sorted()
         result.keyWarnings = keyWarnings(input)
         return result
     }
@@ -208,6 +208,7 @@ public enum RotationPlanner {
                 actions.append(.wait("shareable copy \(carrier.id) is \(snapshot.status)\(progress(snapshot))"))
                 continue
             }
+            if carrier.recordsItsChunk { continue }
             let add = carrier.accounts.filter { !carrier.recorded.contains($0) }
             // Every account recorded is one of the chunk's (the usual case): nothing to remove.
             if add.isEmpty && carrier.recorded.count == carrier.accounts.count { continue }

@@ -9,7 +9,10 @@ import SnapferryStore
 /// A slot is *complete* when its primary is available and every `share_with` account
 /// is on an available carrier that the state database records as shared with it. Only
 /// complete slots let retention prune older ones (PRODUCT.md, safety rules).
-struct SlotState: Sendable {
+///
+/// A class, not a struct: a plan filters and sorts its slots several times, and copying a struct
+/// holding a `DBClusterSnapshot` retains each of its dozen strings (a tenth of a planner pass).
+final class SlotState: Sendable {
     /// One carrier: the snapshot a chunk of at most 20 accounts restores from.
     struct Carrier: Sendable {
         /// Its name: the primary itself when the primary is shareable (first chunk), else `-sN`.
@@ -20,21 +23,27 @@ struct SlotState: Sendable {
         var snapshot: DBClusterSnapshot?
         /// Accounts the state database records it as shared with.
         var recorded: Set<String>
+        /// `recorded` is exactly `accounts` (the usual case): no account needs hashing to know it.
+        var recordsItsChunk = false
 
         var id: String { name.description }
         var isPrimary: Bool { name.shareCopy == nil }
         /// Available and shared with every account of its chunk.
-        var isDone: Bool { snapshot?.status == "available" && recorded.isSuperset(of: accounts) }
+        var isDone: Bool { snapshot?.status == "available" && (recordsItsChunk || recorded.isSuperset(of: accounts)) }
     }
 
     /// The primary's name (slot and source).
-    var name: SnapshotName
+    let name: SnapshotName
     /// The primary as AWS shows it.
-    var primary: DBClusterSnapshot
+    let primary: DBClusterSnapshot
     /// The carriers the share accounts need; empty when the slot is shared with nobody.
-    var carriers: [Carrier]
+    let carriers: [Carrier]
     /// Why the slot cannot get carriers (an AWS-managed key and no `kms_key`), if so.
-    var unshareable: String?
+    let unshareable: String?
+
+    init(name: SnapshotName, primary: DBClusterSnapshot, carriers: [Carrier], unshareable: String?) {
+        self.name = name; self.primary = primary; self.carriers = carriers; self.unshareable = unshareable
+    }
 
     var id: String { primary.identifier.lowercasedID }
     var slot: Date { name.slot }
@@ -79,8 +88,9 @@ extension RotationPlanner {
                 let id = carrierName.description
                 let observed = carrierName.shareCopy == nil ? snapshot : index.snapshot(id)
                 let recorded = ownedByID[id]?.sharedWith ?? []
+                let exact = recorded == chunk
                 carriers.append(.init(name: carrierName, accounts: chunk, snapshot: observed,
-                                      recorded: recorded == chunk ? chunkSets[k] : Set(recorded)))
+                                      recorded: exact ? chunkSets[k] : Set(recorded), recordsItsChunk: exact))
             }
             states.append(SlotState(name: name, primary: snapshot, carriers: carriers, unshareable: unshareable))
         }

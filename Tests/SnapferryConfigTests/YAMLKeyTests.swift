@@ -2,9 +2,9 @@ import Foundation
 import SnapferryConfig
 import Testing
 
-/// Keys that tell Yams's resolvers apart: the loader composes with the basic one and falls back to
-/// the default one, and looks fields up by text. These outcomes are what the default resolver and
-/// `Node.Mapping`'s subscript gave before.
+/// Keys that tell Yams's resolvers apart: `YAMLEventComposer` leaves every such file to Yams's default
+/// resolver, and the reader looks fields up by text. These outcomes are what the default resolver and
+/// `Node.Mapping`'s subscript gave before the loader had its own composer.
 @Suite struct YAMLKeyTests {
     static func targetTags(_ yaml: String) throws -> [String: String] {
         try FleetLoader.load(yaml: yaml, file: "f.yaml").get().targets[0].tags

@@ -39,6 +39,17 @@ public struct BenchFleet: Sendable {
         (k * spec.refreshesPerAccount + j) % spec.sources
     }
 
+    /// The target accounts source `i`'s carriers take, in snapferry's order: those where a target refreshes
+    /// from it first (`RotationPlanner.shareOrder`), then the rest.
+    public static func shareOrder(ofSource i: Int, spec: BenchFleetSpec) -> [String] {
+        var refreshed = Set<Int>()
+        for k in 0..<spec.targetAccounts {
+            for j in 0..<spec.refreshesPerAccount where source(ofTarget: k, j, spec: spec) == i { refreshed.insert(k) }
+        }
+        let accounts = (0..<spec.targetAccounts).filter(refreshed.contains) + (0..<spec.targetAccounts).filter { !refreshed.contains($0) }
+        return accounts.map(targetAccount)
+    }
+
     public init(spec: BenchFleetSpec) {
         self.spec = spec
         var random = SeededRandom(seed: spec.seed)

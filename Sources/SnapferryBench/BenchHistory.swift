@@ -19,7 +19,9 @@ enum BenchHistory {
 
     static func slots(_ spec: BenchFleetSpec, naive: Bool) -> [Slot] {
         var slots: [Slot] = []
-        let accounts = (0..<spec.targetAccounts).map(BenchFleet.targetAccount)
+        // The naive strategy spreads accounts over its copies in sorted order; snapferry as it plans them.
+        let sorted = (0..<spec.targetAccounts).map(BenchFleet.targetAccount)
+        let orders = (0..<spec.sources).map { naive ? sorted : BenchFleet.shareOrder(ofSource: $0, spec: spec) }
         for day in 1...max(1, spec.retentionDays) {
             let slot = BenchFleet.day.addingTimeInterval(Double(BenchFleet.slotHour * 3600 - day * 86_400))
             for i in 0..<spec.sources {
@@ -30,7 +32,8 @@ enum BenchHistory {
                 for n in 0...spec.carriersPerSource {
                     if n == 0 && !underCMK { snapshots.append((primary, [], false)); continue }
                     if n == 0 { continue }
-                    let carried = Array(accounts[((n - 1) * 20)..<min(accounts.count, n * 20)])
+                    let accounts = orders[i]
+                    let carried = Array(accounts[((n - 1) * 20)..<min(accounts.count, n * 20)]).sorted()
                     if n == 1 && underCMK {
                         snapshots.insert((primary, carried, false), at: 0)
                     } else {

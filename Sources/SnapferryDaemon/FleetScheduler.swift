@@ -175,7 +175,8 @@ public actor FleetScheduler: Service {
         logger.info("rotation starts", metadata: ["sources": "\(names.joined(separator: ","))", "run": "\(id)"])
         let holds = sourceHolds
         let task = Task(executorPreference: runExecutor) {
-            let outcomes = await g.rotation.apply(at: now, sources: names, settled: { await holds.release($0) })
+            let outcomes = await g.rotation.apply(at: now, sources: names, settled: { await holds.release($0) },
+                                                  ready: { await holds.ready($0, accounts: $1) })
             for name in names { await holds.release(name) }
             await self.rotationEnded(id, names: names, outcomes: outcomes)
         }
@@ -189,7 +190,7 @@ public actor FleetScheduler: Service {
                                                  "waiting_for_rotation": "\(waiting.joined(separator: ","))"])
         let time = self.time, holds = sourceHolds
         let task = Task(executorPreference: runExecutor) {
-            // A target whose source's rotation runs waits for tonight's snapshot and shares of that source only.
+            // A target whose source's rotation runs waits for tonight's snapshot of that source to be shared with its account.
             let results = Task.isCancelled ? [] : await g.refresh.run(at: max(now, time.now()), targets: names, holds: holds)
             await self.refreshEnded(id, names: names, results: results)
         }

@@ -80,6 +80,24 @@ import Testing
         let late = dev[1].time.timeIntervalSince(releaseAt)
         #expect(late >= 0 && late <= 60, "billing-dev restored \(late) s after its source was released")
     }
+    /// A refresh whose source's rotation still runs starts once tonight's snapshot is shared with its account,
+    /// without waiting for the source to be released (the rest of its shares, its pruning).
+    @Test func aRefreshGoesOnceItsAccountIsShared_whileItsSourceIsStillHeld() async throws {
+        let nights = try Self.twoSources(SimScenario.Durations(restoreSeconds: [Self.restore, Self.restore]))
+        let holds = SourceHolds(["billing"])
+        let readyAt = RefreshEngineSimTests.start.addingTimeInterval(3 * 3600 + 1800 + 600)
+        let event = (ManualClock.Instant(offset: .seconds(3 * 3600 + 1800 + 600)),
+                     { @Sendable in await holds.ready("billing", accounts: [RefreshQuotaTests.dev]) })
+        let outcomes = try await nights.run(0, holds: holds, event: event)
+        #expect(outcomes.values.allSatisfy { if case .refreshed = $0 { true } else { false } }, "\(outcomes)")
+        #expect(await holds.current.held == ["billing"], "never released")
+        let dev = await nights.world.calls().filter { $0.account == RefreshQuotaTests.dev && $0.operation == "RestoreDBClusterFromSnapshot" }
+        try #require(dev.count == 2, "\(dev.map(\.operation))")
+        #expect(dev[0].time < readyAt)
+        let late = dev[1].time.timeIntervalSince(readyAt)
+        #expect(late >= 0 && late <= 60, "billing-dev restored \(late) s after its account was shared")
+    }
+
     /// Two restores in one account, 40 s apart, both known to take 30 minutes: a look made for one serves the
     /// other, so once both are past their first look (27 minutes in) the account is read a full grid gap
     /// (81 s, a twentieth of 27 minutes, then ×1.5) after each look — not on each refresh's own grid, which
@@ -109,14 +127,14 @@ import Testing
     }
 
     /// orders-dev from orders and billing-dev from billing (a source of its own, which a test can hold), both in dev.
-    static func twoSources(_ durations: SimScenario.Durations) throws -> RefreshQuotaTests.Nights {
-        let yaml = RefreshQuotaTests.yaml
+    static func twoSources(_ durations: SimScenario.Durations, edit: (String) -> String = { $0 }) throws -> RefreshQuotaTests.Nights {
+        let yaml = edit(RefreshQuotaTests.yaml
             .replacingOccurrences(of: "share_with: [dev] }", with: """
                 share_with: [dev] }
                   - { name: billing, account: prod, cluster: billing-prod, schedule: "0 1 * * *", kms_key: \(RefreshEngineSimTests.prodKey),
                       retention: { keep_last: 2 }, share_with: [dev] }
                 """)
-            .replacingOccurrences(of: "- { name: billing-dev, source: orders,", with: "- { name: billing-dev, source: billing,")
+            .replacingOccurrences(of: "- { name: billing-dev, source: orders,", with: "- { name: billing-dev, source: billing,"))
         #expect(yaml.contains("source: billing,") && yaml.contains("cluster: billing-prod"))
         return try RefreshQuotaTests.Nights(devClusterQuota: 40, yaml: yaml, durations: durations) {
             $0.clusters.append(SimScenario.Cluster(account: RefreshEngineSimTests.prod, region: RefreshEngineSimTests.region,

@@ -103,7 +103,8 @@ public struct RefreshEngine: Sendable {
     }
 
     /// Refreshes the due targets (all, or those named; or those of the named sources).
-    /// `holds`: sources whose rotation is running; their targets start only once each is released.
+    /// `holds`: sources whose rotation is running; their targets start once tonight's snapshot is shared
+    /// with their account, or the source is released.
     public func run(at now: Date, targets names: [String]? = nil, sources: [String]? = nil,
                     holds: SourceHolds? = nil) async -> [RefreshResult] {
         var (results, flights) = await due(at: now, targets: names, sources: sources)
@@ -198,8 +199,9 @@ public struct RefreshEngine: Sendable {
                 flight.outcome = .unfinished("still in flight after \(maxPasses) passes; the next run resumes it")
             }
             // Flights whose source's rotation still runs wait for it; the others choose a snapshot now.
-            let held = await holds?.current ?? []
-            let newlyFree = flights.filter { $0.outcome == nil && !held.contains($0.target.source) && !released.contains(ObjectIdentifier($0)) }
+            let held = await holds?.current
+            func waits(_ flight: Flight) -> Bool { held?.holds(flight.target.source, account: flight.account.id) ?? false }
+            let newlyFree = flights.filter { $0.outcome == nil && !waits($0) && !released.contains(ObjectIdentifier($0)) }
             if !newlyFree.isEmpty {
                 candidates.merge(await self.candidates(for: newlyFree, at: now)) { _, new in new }
                 released.formUnion(newlyFree.map(ObjectIdentifier.init))
@@ -207,7 +209,7 @@ public struct RefreshEngine: Sendable {
                 // backoff goes on: a release is not a change in AWS).
                 for flight in newlyFree { schedule.wake(Self.scopeKey(flight)) }
             }
-            let waiting = flights.contains { $0.outcome == nil && held.contains($0.target.source) }
+            let waiting = flights.contains { $0.outcome == nil && !released.contains(ObjectIdentifier($0)) && waits($0) }
             let active = flights.filter { $0.outcome == nil && released.contains(ObjectIdentifier($0)) }
             if active.isEmpty && !waiting { return }
             // While sources are held, look at the holds at least every `pollInitial` (a local read, no AWS call).

@@ -49,6 +49,11 @@ public struct SourcePlan: Sendable {
     public var unrecorded: [String] = []
     /// Share accounts the carriers' key policy does not let use the key (their restores would fail), with the fix.
     public var keyWarnings: [String] = []
+    /// Share accounts the due slot's carrier is available and shared with: their refreshes need not wait.
+    public var readyAccounts: Set<String> = []
+    /// The due slot's carriers that are available but not yet shared with every account of theirs, with
+    /// those accounts: once its share is done, they are ready too.
+    public var pendingShares: [String: [String]] = [:]
     /// Waits, with what is awaited (and RDS's progress where it reports it).
     public var waits: [String] {
         actions.compactMap { if case let .wait(why) = $0 { why } else { nil } }

@@ -32,10 +32,12 @@ extension RotationEngine {
     /// Rotates every source in `sources` (all when nil) as of `now`, waiting for work in flight.
     /// `allowDelete` is asked once per deletion (the CLI asks the operator without `--yes`).
     /// `settled` hears each source's name as soon as the run is done with it (converged, failed or stopped),
-    /// so that refreshes waiting for that source can start before the others finish.
+    /// so that refreshes waiting for that source can start before the others finish; `ready` hears, sooner,
+    /// the share accounts that tonight's carrier of a source is available and shared with.
     public func apply(at now: Date, sources: [String]? = nil,
                       allowDelete: @escaping @Sendable (String) async -> Bool = { _ in true },
-                      settled: (@Sendable (String) async -> Void)? = nil) async -> [SourceOutcome] {
+                      settled: (@Sendable (String) async -> Void)? = nil,
+                      ready: (@Sendable (String, Set<String>) async -> Void)? = nil) async -> [SourceOutcome] {
         let chosen = selected(sources)
         var outcomes = Dictionary(uniqueKeysWithValues: chosen.map { ($0.name, SourceOutcome(source: $0.name)) })
         var active: [Source] = []
@@ -107,6 +109,7 @@ extension RotationEngine {
             let observed = await observer.observe(looking, at: now, cache: cache)
             await shared?.put(observed, at: wallNow())
             var work: [Work] = []
+            var pendingShares: [String: [String: [String]]] = [:]
             var stillActive = active.filter { !dueScopes.contains(scope($0)) }
             for source in looking {
                 do {
@@ -128,6 +131,8 @@ extension RotationEngine {
                     lastWaits[source.name] = plan.waits
                     outcomes[source.name]?.unrecorded = plan.unrecorded
                     outcomes[source.name]?.warnings = plan.keyWarnings
+                    if !plan.readyAccounts.isEmpty { await ready?(source.name, plan.readyAccounts) }
+                    pendingShares[source.name] = plan.pendingShares
                 } catch {
                     if retriesLater(source.name, error) {
                         stillActive.append(source)
@@ -148,6 +153,9 @@ extension RotationEngine {
             let byName = Dictionary(uniqueKeysWithValues: looking.map { ($0.name, $0) })
             for result in results {
                 outcomes[result.source]?.performedActions += result.performed
+                var shared = Set<String>()
+                for case let .share(id, _, _) in result.performed { shared.formUnion(pendingShares[result.source]?[id] ?? []) }
+                if !shared.isEmpty { await ready?(result.source, shared) }
                 if !result.performed.isEmpty, let source = byName[result.source] { actedIn.insert(scope(source)) }
                 if result.failure == nil { passing[result.source] = nil }
                 if let failure = result.failure {

@@ -20,6 +20,8 @@ public struct RotationEngine: Sendable {
     /// Snapshot copies in flight per account × region; `apply` gives rotation and refresh the same one.
     public var copies: CopyBudget
     let observer: FleetObserver
+    /// Source → ids of the accounts its targets are refreshed in.
+    let refreshAccounts: [String: Set<String>]
     /// First wait between polls of work in flight; grows ×1.5 to `pollMax`.
     public var pollInitial: Duration = .seconds(5)
     /// Longest wait between polls.
@@ -45,6 +47,11 @@ public struct RotationEngine: Sendable {
         self.config = config; self.aws = aws; self.store = store; self.clock = clock; self.wallNow = wallNow
         self.logger = logger; self.copies = CopyBudget(limit: config.defaults.limits.maxCopiesPerRegion)
         self.observer = FleetObserver(config: config, aws: aws)
+        var refreshAccounts: [String: Set<String>] = [:]
+        for target in config.targets {
+            if let id = config.account(named: target.account)?.id { refreshAccounts[target.source, default: []].insert(id) }
+        }
+        self.refreshAccounts = refreshAccounts
     }
 
     /// The sources named (all when nil).
@@ -58,8 +65,10 @@ public struct RotationEngine: Sendable {
         let running = try await store.operations(states: [.running, .waiting], source: source.name, limit: 1000)
         let accountID = config.account(named: source.account)?.id ?? ""
         let shareIDs = source.shareWith.compactMap { config.account(named: $0)?.id }
-        return RotationInput(fleet: config.fleet, source: source, accountID: accountID, shareAccountIDs: shareIDs, now: now,
-                             observation: observation, owned: owned, inFlight: Set(running.map { $0.subject.lowercased() }))
+        var input = RotationInput(fleet: config.fleet, source: source, accountID: accountID, shareAccountIDs: shareIDs, now: now,
+                                  observation: observation, owned: owned, inFlight: Set(running.map { $0.subject.lowercased() }))
+        input.refreshAccountIDs = refreshAccounts[source.name] ?? []
+        return input
     }
 
     /// What `apply` would do for each source, read from AWS once per account × region and the

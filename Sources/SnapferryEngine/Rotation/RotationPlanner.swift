@@ -22,6 +22,9 @@ public struct RotationInput: Sendable {
     public var owned: [OwnedSnapshot]
     /// Identifiers with an operation still running or waiting in the journal.
     public var inFlight: Set<String>
+    /// Share accounts holding a target that refreshes from this source: the first carrier made takes
+    /// them (the primary itself when it is shareable), so their refreshes need not wait for the others.
+    public var refreshAccountIDs: Set<String> = []
 
     /// Creates an input.
     public init(fleet: String, source: Source, accountID: String, shareAccountIDs: [String], now: Date,
@@ -158,6 +161,12 @@ public enum RotationPlanner {
                                 lastComplete: lastComplete?.memberIDs ?? [])
         result.unrecorded = unrecorded.sorted()
         result.keyWarnings = keyWarnings(input)
+        if let slot, let due = slots.last, due.slot == SnapshotName(source: source.name, slot: slot).slot,
+           due.isUsable, due.unshareable == nil {
+            for carrier in due.carriers where carrier.snapshot?.status == "available" {
+                if carrier.isDone { result.readyAccounts.formUnion(carrier.accounts) } else { result.pendingShares[carrier.id] = carrier.accounts }
+            }
+        }
         return result
     }
 

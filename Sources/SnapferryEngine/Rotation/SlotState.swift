@@ -65,9 +65,9 @@ extension RotationPlanner {
     /// The owned primaries of the source with their carriers, oldest slot first.
     static func slotStates(_ input: RotationInput, ours: [DBClusterSnapshot], ownedByID: [String: OwnedSnapshot],
                            index: ObservedSnapshots) -> [SlotState] {
-        let accounts = Set(input.shareAccountIDs).sorted()
-        let chunks = stride(from: 0, to: accounts.count, by: maxSharesPerSnapshot).map {
-            Array(accounts[$0..<min($0 + maxSharesPerSnapshot, accounts.count)])
+        let order = shareOrder(input)
+        let chunks = stride(from: 0, to: order.count, by: maxSharesPerSnapshot).map {
+            Array(order[$0..<min($0 + maxSharesPerSnapshot, order.count)]).sorted()
         }
         // The state database stores shares sorted and unique, so a carrier shared as planned records
         // exactly its chunk: reuse the chunk's set instead of hashing 20 accounts per carrier per pass.
@@ -81,20 +81,54 @@ extension RotationPlanner {
             if !shareable && input.source.kmsKey == nil && !chunks.isEmpty {
                 unshareable = "snapshot \(snapshot.identifier) is encrypted with \(snapshot.kmsKeyId ?? "?"), which cannot be shared (aws/rds or another AWS-managed key); set kms_key on source \(input.source.name) to a customer-managed key so snapferry copies it under that key"
             }
+            // A shareable primary carries the first chunk itself; otherwise copies -s1, -s2, … do.
+            let names = chunks.indices.map { k in shareable && k == 0 ? name : name.withShareCopy(k + 1) }
+            let recorded = names.map { ownedByID[$0.description]?.sharedWith ?? [] }
+            let assigned = zip(recorded, chunks).allSatisfy { $0 == $1 } || recorded.allSatisfy(\.isEmpty) ? chunks
+                : keptWhereShared(recorded: recorded, order: order)
             var carriers: [SlotState.Carrier] = []
-            for (k, chunk) in chunks.enumerated() {
-                // A shareable primary carries the first 20 accounts itself; otherwise copies -s1, -s2, … do.
-                let carrierName = shareable && k == 0 ? name : name.withShareCopy(k + 1)
-                let id = carrierName.description
-                let observed = carrierName.shareCopy == nil ? snapshot : index.snapshot(id)
-                let recorded = ownedByID[id]?.sharedWith ?? []
-                let exact = recorded == chunk
-                carriers.append(.init(name: carrierName, accounts: chunk, snapshot: observed,
-                                      recorded: exact ? chunkSets[k] : Set(recorded), recordsItsChunk: exact))
+            for (k, carrierName) in names.enumerated() {
+                let observed = carrierName.shareCopy == nil ? snapshot : index.snapshot(carrierName.description)
+                let exact = recorded[k] == assigned[k]
+                carriers.append(.init(name: carrierName, accounts: assigned[k], snapshot: observed,
+                                      recorded: exact && assigned[k] == chunks[k] ? chunkSets[k] : Set(recorded[k]),
+                                      recordsItsChunk: exact))
             }
             states.append(SlotState(name: name, primary: snapshot, carriers: carriers, unshareable: unshareable))
         }
         return states.sorted { $0.slot < $1.slot }
+    }
+
+    /// The share accounts in the order carriers take them: those where a target refreshes from this
+    /// source first, so that one carrier (the primary itself when it is shareable) serves every refresh
+    /// and the other copies keep nothing waiting but shares; then the rest. Each part sorted.
+    static func shareOrder(_ input: RotationInput) -> [String] {
+        let accounts = Set(input.shareAccountIDs)
+        guard !input.refreshAccountIDs.isEmpty else { return accounts.sorted() }
+        return accounts.intersection(input.refreshAccountIDs).sorted() + accounts.subtracting(input.refreshAccountIDs).sorted()
+    }
+
+    /// Each carrier's accounts for a slot whose records differ from the chunks `order` makes (a slot shared
+    /// before `share_with` or the targets changed, or one carrier shared and another not yet): an account
+    /// stays on the carrier it is recorded on, so no share moves between carriers of a slot already made;
+    /// accounts no longer wanted leave; the accounts on no carrier fill the carriers' free room in `order`.
+    /// Always fits: the carriers are as many as `order` needs, and none keeps more than 20.
+    static func keptWhereShared(recorded: [[String]], order: [String]) -> [[String]] {
+        let wanted = Set(order)
+        var placed = Set<String>()
+        var assigned: [[String]] = recorded.map { shares in
+            var kept: [String] = []
+            for account in shares where kept.count < maxSharesPerSnapshot && wanted.contains(account) && placed.insert(account).inserted {
+                kept.append(account)
+            }
+            return kept
+        }
+        var k = 0
+        for account in order where !placed.contains(account) {
+            while assigned[k].count >= maxSharesPerSnapshot { k += 1 }
+            assigned[k].append(account)
+        }
+        return assigned.map { $0.sorted() }
     }
 
     /// Whether RDS lets `snapshot` be shared as it is: unencrypted, or under a customer-managed key.

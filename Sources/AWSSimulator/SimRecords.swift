@@ -18,6 +18,8 @@ struct ClusterRecord: Sendable {
     var sizeGb: Int
     var backupRetentionDays: Int
     var backupWindowStart: Int
+    /// `PreferredBackupWindow` as reported.
+    var backupWindow: String
     var deletionProtection: Bool
     var subnetGroup: String?
     var securityGroups: [String]

@@ -72,7 +72,7 @@ enum SimRequestDecoder {
                 engine: try required("Engine"), engineVersion: p["EngineVersion"], subnetGroup: p["DBSubnetGroupName"],
                 vpcSecurityGroupIds: list("VpcSecurityGroupIds.VpcSecurityGroupId"), kmsKeyId: p["KmsKeyId"],
                 clusterParameterGroup: p["DBClusterParameterGroupName"], deletionProtection: bool("DeletionProtection"),
-                serverlessV2: scaling, tags: tags()))
+                serverlessV2: scaling, preferredBackupWindow: p["PreferredBackupWindow"], tags: tags()))
         case ("rds", "CreateDBInstance"):
             return .createDBInstance(CreateDBInstanceInput(
                 instanceIdentifier: try required("DBInstanceIdentifier"), instanceClass: try required("DBInstanceClass"),

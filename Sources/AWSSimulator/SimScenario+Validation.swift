@@ -139,4 +139,12 @@ extension SimScenario {
         guard hm.count == 2, (0..<24).contains(hm[0]), (0..<60).contains(hm[1]) else { return nil }
         return hm[0] * 3600 + hm[1] * 60
     }
+
+    /// How long `HH:MM-HH:MM` lasts, in minutes (a window may cross midnight).
+    static func backupWindowMinutes(_ window: String) -> Int? {
+        let parts = window.split(separator: "-").map(String.init)
+        guard parts.count == 2, let start = backupWindowStart(parts[0] + "-" + parts[0]),
+              let end = backupWindowStart(parts[1] + "-" + parts[1]) else { return nil }
+        return ((end - start + 86400) % 86400) / 60
+    }
 }

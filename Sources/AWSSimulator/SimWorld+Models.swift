@@ -21,7 +21,7 @@ extension SimWorld {
             port: SimEndpoints.port(engine: cluster.engine),
             clusterParameterGroup: cluster.parameterGroup
                 ?? Self.defaultParameterGroup(engine: cluster.engine, version: cluster.engineVersion),
-            serverlessV2: cluster.serverlessV2)
+            serverlessV2: cluster.serverlessV2, preferredBackupWindow: cluster.backupWindow)
     }
 
     /// The AWSKit view of an instance.

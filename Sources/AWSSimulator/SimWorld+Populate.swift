@@ -67,7 +67,7 @@ extension SimWorld {
         var cluster = ClusterRecord(
             id: id, scope: scope, engine: spec.engine, engineVersion: spec.engineVersion, kmsKeyArn: kms,
             sizeGb: spec.sizeGb, backupRetentionDays: spec.backupRetentionDays, backupWindowStart: window,
-            deletionProtection: spec.deletionProtection, subnetGroup: "default", securityGroups: [],
+            backupWindow: spec.backupWindow, deletionProtection: spec.deletionProtection, subnetGroup: "default", securityGroups: [],
             createTime: start.addingTimeInterval(-90 * 86400), masterSecretArn: nil,
             tags: spec.tags.sorted { $0.key < $1.key }.map { Tag($0.key, $0.value) },
             status: "available", until: nil, nextBackup: start)

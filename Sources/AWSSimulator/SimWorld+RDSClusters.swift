@@ -33,10 +33,17 @@ extension SimWorld {
         if let sourceKey = snapshot.kmsKeyArn { try requireSourceKey(sourceKey, context) }
         if let requested = input.kmsKeyId { key = try targetKey(requested, context) }
         let until = context.now.addingTimeInterval(durationRandom.draw(scenario.durations.restoreSeconds))
-        let window = 3 * 3600
+        // AWS picks a 30-minute window in the region's 8-hour block when none is asked for; here always 03:00.
+        var window = 3 * 3600, windowText = "03:00-03:30"
+        if let asked = input.preferredBackupWindow {
+            guard let start = SimScenario.backupWindowStart(asked), let minutes = SimScenario.backupWindowMinutes(asked), minutes >= 30 else {
+                throw .invalidParameter("The backup window must be in the format hh24:mi-hh24:mi, in Universal Coordinated Time (UTC), and at least 30 minutes long.")
+            }
+            window = start; windowText = asked
+        }
         let cluster = ClusterRecord(
             id: id, scope: context.scope, engine: snapshot.engine, engineVersion: input.engineVersion ?? snapshot.engineVersion,
-            kmsKeyArn: key, sizeGb: snapshot.sizeGb, backupRetentionDays: 1, backupWindowStart: window,
+            kmsKeyArn: key, sizeGb: snapshot.sizeGb, backupRetentionDays: 1, backupWindowStart: window, backupWindow: windowText,
             deletionProtection: input.deletionProtection ?? false, subnetGroup: subnetGroup.lowercased(),
             securityGroups: input.vpcSecurityGroupIds, createTime: context.now, masterSecretArn: nil, tags: input.tags,
             status: "creating", until: until, nextBackup: Self.nextWindow(after: until, windowStart: window),

@@ -146,6 +146,7 @@ enum QueryResultWriter {
     static func cluster(_ w: inout XMLWriter, _ c: DBCluster) {
         w.leaf("AllocatedStorage", c.allocatedStorage)
         w.leaf("BackupRetentionPeriod", c.backupRetentionPeriod)
+        w.leaf("PreferredBackupWindow", c.preferredBackupWindow)
         w.leaf("DBClusterIdentifier", c.identifier)
         w.leaf("DBSubnetGroup", c.subnetGroup)
         w.leaf("Status", c.status)

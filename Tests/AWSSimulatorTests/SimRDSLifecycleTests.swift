@@ -99,6 +99,33 @@ struct SimRDSLifecycleTests {
         #expect(sixth.sourceSnapshotArn == "arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:base")
     }
 
+    /// A restore keeps the backup window it is given: DescribeDBClusters reports it and the first automated backup
+    /// opens in it (05:00 here), not in the 03:00 window a restore gets otherwise; a window under 30 minutes is refused.
+    @Test func restoreWithABackupWindow_backsUpInIt() async throws {
+        let (world, clock) = try SimFixture.world()
+        let rds = SimFixture.rds(world, SimFixture.prod)
+        _ = try await rds.createDBClusterSnapshot(identifier: "s1", clusterIdentifier: "legacy", tags: [])
+        clock.advance(by: .seconds(60))
+        let short = await SimFixture.awsError {
+            _ = try await rds.restoreDBClusterFromSnapshot(.init(clusterIdentifier: "c0", snapshotIdentifier: "s1", engine: "aurora-postgresql",
+                                                                 preferredBackupWindow: "05:00-05:20"))
+        }
+        #expect(short?.code == "InvalidParameterValue")
+        let restored = try await rds.restoreDBClusterFromSnapshot(.init(clusterIdentifier: "c1", snapshotIdentifier: "s1", engine: "aurora-postgresql",
+                                                                        preferredBackupWindow: "05:00-05:30"))
+        #expect(restored.preferredBackupWindow == "05:00-05:30")
+        _ = try await rds.restoreDBClusterFromSnapshot(.init(clusterIdentifier: "c2", snapshotIdentifier: "s1", engine: "aurora-postgresql"))
+        // 00:01 now; both restores are done by 01:00. At 03:00:10 only c2 backs up; at 05:00:10 only c1.
+        clock.advance(by: .seconds(3 * 3600 + 10 - 60))
+        var status = Dictionary(uniqueKeysWithValues: try await rds.describeDBClusters(.init()).items.map { ($0.identifier, $0.status) })
+        #expect(status["c1"] == "available" && status["c2"] == "backing-up", "\(status)")
+        clock.advance(by: .seconds(2 * 3600))
+        status = Dictionary(uniqueKeysWithValues: try await rds.describeDBClusters(.init()).items.map { ($0.identifier, $0.status) })
+        #expect(status["c1"] == "backing-up" && status["c2"] == "available", "\(status)")
+        let c2 = try await rds.describeDBClusters(.init(clusterIdentifier: "c2")).items.first
+        #expect(c2?.preferredBackupWindow == "03:00-03:30")
+    }
+
     @Test func automatedSnapshots_appearDaily_expire_andCannotBeDeletedOrShared() async throws {
         let (world, clock) = try SimFixture.world()
         let rds = SimFixture.rds(world, SimFixture.prod)

@@ -70,7 +70,7 @@ extension RefreshPlannerTests {
                 world.snapshots.append(DBClusterSnapshot(identifier: copy, clusterIdentifier: "orders-prod", arn: "arn:copy:\(copy)",
                                                          status: "available", snapshotType: "manual", createTime: nil, kmsKeyId: key,
                                                          storageEncrypted: true, engine: "aurora-postgresql"))
-            case .restore(let cluster, _, _):
+            case .restore(let cluster, _, _, _):
                 world.clusters.append(DBCluster(identifier: cluster, arn: "arn:cluster:\(cluster)", status: "available",
                                                 engine: "aurora-postgresql", tags: RefreshPlannerTests.tags(slot: RefreshPlannerTests.slot)))
             case .createInstance(let name, let cluster, let cls, let tier):

@@ -111,6 +111,20 @@ import Testing
         #expect(resumed.steps.first?.action == .restore(cluster: "orders-dev-new-202612020330", snapshot: Self.shared.arn, kmsKey: Self.targetKey))
     }
 
+    /// The new cluster keeps the team's backup window: AWS would otherwise draw one that may open during the swap
+    /// and hold the old cluster's deletion (RDS refuses to delete a cluster that is backing up).
+    @Test func theRestoreKeepsTheReplacedClustersBackupWindow() throws {
+        var world = Self.oldWorld
+        world.clusters[0].preferredBackupWindow = "05:00-05:30"
+        let plan = RefreshPlanner.plan(target: try Self.target(), fleet: Self.fleet, slot: Self.slot, now: Self.slot,
+                                       candidates: [Self.shared], world: world, record: nil)
+        #expect(plan.steps.first?.action == .restore(cluster: "orders-dev-new-202612020330", snapshot: Self.shared.arn, kmsKey: Self.targetKey,
+                                                     backupWindow: "05:00-05:30"))
+        let first = RefreshPlanner.plan(target: try Self.target(), fleet: Self.fleet, slot: Self.slot, now: Self.slot,
+                                        candidates: [Self.shared], world: TargetWorld(), record: nil)
+        #expect(first.steps.first?.action == .restore(cluster: "orders-dev-new-202612020330", snapshot: Self.shared.arn, kmsKey: Self.targetKey))
+    }
+
     @Test func anInstanceThatFails_rollsBack_andTheTeamKeepsItsClusterUntouched() throws {
         var model = Model(world: Self.oldWorld)
         let target = try Self.target()

@@ -113,6 +113,7 @@ public struct RDSClient: RDSAPI {
             p.set("ServerlessV2ScalingConfiguration.MinCapacity", s.minCapacity)
             p.set("ServerlessV2ScalingConfiguration.MaxCapacity", s.maxCapacity)
         }
+        p.set("PreferredBackupWindow", input.preferredBackupWindow)
         p.setTags(input.tags)
         return try RDSDecode.cluster(try RDSDecode.required(try await call("RestoreDBClusterFromSnapshot", p), "DBCluster"))
     }

@@ -76,7 +76,8 @@ enum RDSDecode {
                 guard let min = scaling.string("MinCapacity").flatMap(Double.init),
                       let max = scaling.string("MaxCapacity").flatMap(Double.init) else { return nil }
                 return ServerlessV2Scaling(minCapacity: min, maxCapacity: max)
-            })
+            },
+            preferredBackupWindow: n.string("PreferredBackupWindow"))
     }
 
     static func instance(_ n: XMLNode) throws -> DBInstance {

@@ -97,13 +97,16 @@ public struct RestoreDBClusterFromSnapshotInput: Sendable, Hashable {
     public var deletionProtection: Bool?
     /// Serverless v2 capacity (min, max ACUs).
     public var serverlessV2: ServerlessV2Scaling?
+    /// `PreferredBackupWindow`; RDS picks one at random in the region's 8-hour block when absent.
+    public var preferredBackupWindow: String?
     /// Tags.
     public var tags: [Tag]
     /// Creates the input.
     public init(clusterIdentifier: String, snapshotIdentifier: String, engine: String, engineVersion: String? = nil,
                 subnetGroup: String? = nil, vpcSecurityGroupIds: [String] = [], kmsKeyId: String? = nil,
                 clusterParameterGroup: String? = nil, deletionProtection: Bool? = nil,
-                serverlessV2: ServerlessV2Scaling? = nil, tags: [Tag] = []) {
+                serverlessV2: ServerlessV2Scaling? = nil, preferredBackupWindow: String? = nil, tags: [Tag] = []) {
+        self.preferredBackupWindow = preferredBackupWindow
         self.clusterIdentifier = clusterIdentifier; self.snapshotIdentifier = snapshotIdentifier; self.engine = engine
         self.engineVersion = engineVersion; self.subnetGroup = subnetGroup; self.vpcSecurityGroupIds = vpcSecurityGroupIds
         self.kmsKeyId = kmsKeyId; self.clusterParameterGroup = clusterParameterGroup

@@ -127,6 +127,8 @@ public struct DBCluster: Sendable, Hashable {
     public var allocatedStorage: Int?
     /// Automated backup retention in days.
     public var backupRetentionPeriod: Int?
+    /// `PreferredBackupWindow`, `hh24:mi-hh24:mi` UTC: when RDS takes the daily automated backup.
+    public var preferredBackupWindow: String?
     /// When the cluster was created.
     public var createTime: Date?
     /// ARN of the RDS-managed master secret, if any.
@@ -147,8 +149,9 @@ public struct DBCluster: Sendable, Hashable {
                 vpcSecurityGroupIds: [String] = [], deletionProtection: Bool = false, allocatedStorage: Int? = nil,
                 backupRetentionPeriod: Int? = nil, createTime: Date? = nil, masterUserSecretArn: String? = nil,
                 tags: [Tag] = [], port: Int? = nil, clusterParameterGroup: String? = nil,
-                serverlessV2: ServerlessV2Scaling? = nil) {
+                serverlessV2: ServerlessV2Scaling? = nil, preferredBackupWindow: String? = nil) {
         self.identifier = identifier; self.arn = arn; self.status = status; self.engine = engine
+        self.preferredBackupWindow = preferredBackupWindow
         self.engineVersion = engineVersion; self.kmsKeyId = kmsKeyId; self.storageEncrypted = storageEncrypted
         self.endpoint = endpoint; self.readerEndpoint = readerEndpoint; self.members = members
         self.subnetGroup = subnetGroup; self.vpcSecurityGroupIds = vpcSecurityGroupIds

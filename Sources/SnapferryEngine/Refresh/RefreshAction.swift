@@ -4,8 +4,9 @@ import Foundation
 public enum RefreshAction: Sendable, Hashable {
     /// Copy the shared snapshot into the target account under the target's key.
     case copySnapshot(sourceArn: String, copy: String, kmsKey: String)
-    /// Restore the new cluster (no instances) from a snapshot id or ARN.
-    case restore(cluster: String, snapshot: String, kmsKey: String?)
+    /// Restore the new cluster (no instances) from a snapshot id or ARN; `backupWindow`: the replaced cluster's
+    /// `PreferredBackupWindow`, which the new one keeps (else AWS draws one, which may open during the swap).
+    case restore(cluster: String, snapshot: String, kmsKey: String?, backupWindow: String? = nil)
     /// Hand the new cluster's master password to RDS-managed Secrets Manager (a restore cannot).
     case manageMasterPassword(cluster: String)
     /// Create one instance of the new cluster.
@@ -91,7 +92,7 @@ extension RefreshAction {
     public var summary: String {
         switch self {
         case .copySnapshot(let arn, let copy, _): "copy \(arn) to \(copy) under the target key"
-        case .restore(let cluster, let snapshot, let key): "restore \(cluster) from \(snapshot)" + (key != nil ? " (re-keyed)" : "")
+        case .restore(let cluster, let snapshot, let key, _): "restore \(cluster) from \(snapshot)" + (key != nil ? " (re-keyed)" : "")
         case .createInstance(let name, let cluster, let cls, _): "create instance \(name) (\(cls)) in \(cluster)"
         case .runHook(let cluster): "run post_restore for \(cluster)"
         case .manageMasterPassword(let cluster): "hand the master password of \(cluster) to Secrets Manager"

@@ -173,13 +173,13 @@ extension RefreshEngine {
                                                     owner: Self.copyOwner(flight))
                 guard reserved else { return .waits }
                 _ = try await rds.copyDBClusterSnapshot(.init(source: arn, target: copy, kmsKeyId: key, tags: tags(flight)))
-            case let .restore(cluster, snapshot, key):
+            case let .restore(cluster, snapshot, key, window):
                 _ = try await rds.restoreDBClusterFromSnapshot(.init(
                     clusterIdentifier: cluster, snapshotIdentifier: snapshot, engine: flight.record?.engine ?? "aurora-postgresql",
                     engineVersion: flight.record?.engineVersion, subnetGroup: target.subnetGroup, vpcSecurityGroupIds: target.securityGroups,
                     kmsKeyId: key, clusterParameterGroup: target.parameterGroup, deletionProtection: false,
                     serverlessV2: target.serverlessV2.map { ServerlessV2Scaling(minCapacity: $0.minCapacity, maxCapacity: $0.maxCapacity) },
-                    tags: tags(flight)))
+                    preferredBackupWindow: window, tags: tags(flight)))
             case let .manageMasterPassword(cluster):
                 _ = try await rds.modifyDBCluster(.init(clusterIdentifier: cluster, applyImmediately: true, manageMasterUserPassword: true))
             case let .createInstance(name, cluster, instanceClass, tier):

@@ -54,7 +54,7 @@ extension RefreshPlanner {
             world.snapshots.append(DBClusterSnapshot(identifier: copy, clusterIdentifier: "", arn: copy, status: "available",
                                                      snapshotType: "manual", createTime: nil, kmsKeyId: key, storageEncrypted: true,
                                                      engine: engine))
-        case let .restore(cluster, _, key):
+        case let .restore(cluster, _, key, _):
             let tags = [Tag(ManagedTags.managed, "true"), Tag(ManagedTags.fleet, fleet), Tag(ManagedTags.source, target.source),
                         Tag(ManagedTags.slot, AWSTimestamp.formatSeconds(slot)), Tag(ManagedTags.target, target.name)]
             world.clusters.append(DBCluster(identifier: cluster, arn: cluster, status: "available", engine: engine, kmsKeyId: key, tags: tags))

@@ -98,7 +98,8 @@ public enum RefreshPlanner {
                 from = copyID
                 key = nil  // already under the target's key
             }
-            plan.steps = [RefreshStep(action: .restore(cluster: names.incoming, snapshot: from, kmsKey: key),
+            plan.steps = [RefreshStep(action: .restore(cluster: names.incoming, snapshot: from, kmsKey: key,
+                                                       backupWindow: stable?.preferredBackupWindow),
                                       reason: "restore \(snapshot.identifier) beside \(names.stable)"
                                           + (key != nil ? ", re-keyed under the target's key" : ""))]
             return plan

@@ -8,11 +8,15 @@ import Testing
 /// way to AWS is let finish so that its answer can be journalled; a read is simply abandoned.
 @Suite struct StopLetsChangesFinishTests {
     /// Answers every request after `delay` with a 400 `StubRecorded`, unless the caller cancelled it first.
+    /// A read waits long enough (20 s) that the cancel reaches it first however loaded the machine is; a cancelled
+    /// request ends at once, so the test does not wait that long.
     actor SlowTransport: HTTPTransport {
+        let delay: Duration
         var started = 0, answered = 0, cancelled = 0
+        init(delay: Duration = .milliseconds(300)) { self.delay = delay }
         func execute(_ request: HTTPRequest, timeout: Duration, logger: Logger) async throws -> HTTPResponse {
             started += 1
-            do { try await Task.sleep(for: .milliseconds(300)) } catch { cancelled += 1; throw error }
+            do { try await Task.sleep(for: delay) } catch { cancelled += 1; throw error }
             answered += 1
             let body = "<ErrorResponse><Error><Type>Sender</Type><Code>StubRecorded</Code><Message>answered</Message></Error>"
                 + "<RequestId>req-1</RequestId></ErrorResponse>"
@@ -30,7 +34,7 @@ import Testing
 
     func cancelWhenSent<T: Sendable>(_ transport: SlowTransport, _ call: @escaping @Sendable () async throws -> T) async -> (any Error)? {
         let task = Task { try await call() }
-        for _ in 0..<2000 where await transport.started == 0 { try? await Task.sleep(for: .milliseconds(1)) }
+        for _ in 0..<20_000 where await transport.started == 0 { try? await Task.sleep(for: .milliseconds(1)) }
         task.cancel()
         do { _ = try await task.value; return nil } catch { return error }
     }
@@ -47,7 +51,7 @@ import Testing
     }
 
     @Test func aReadInFlight_isAbandoned() async {
-        let transport = SlowTransport()
+        let transport = SlowTransport(delay: .seconds(20))
         let rds = rds(transport)
         let error = await cancelWhenSent(transport) { try await rds.describeDBClusters(.init()) }
         #expect((error as? AWSError)?.code != "StubRecorded")

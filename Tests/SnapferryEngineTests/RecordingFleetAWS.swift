@@ -25,8 +25,10 @@ actor MutationLog {
 struct RecordingFleetAWS: FleetAWS {
     let base: SimFleetAWS
     let log: MutationLog
+    /// When set, each DescribeDBClusterSnapshots is counted in flight while it lasts, and lasts 5 ms of real time.
+    var gauge: InFlightGauge? = nil
 
-    func rds(_ account: Account, region: String) -> any RDSAPI { RecordingRDS(base: base.rds(account, region: region), log: log) }
+    func rds(_ account: Account, region: String) -> any RDSAPI { RecordingRDS(base: base.rds(account, region: region), log: log, gauge: gauge) }
     func sts(_ account: Account, region: String) -> any STSAPI { base.sts(account, region: region) }
     func kms(_ account: Account, region: String) -> any KMSAPI { base.kms(account, region: region) }
     func ec2(_ account: Account, region: String) -> any EC2API { base.ec2(account, region: region) }
@@ -37,12 +39,23 @@ struct RecordingFleetAWS: FleetAWS {
 struct RecordingRDS: RDSAPI {
     let base: any RDSAPI
     let log: MutationLog
+    var gauge: InFlightGauge? = nil
 
     func describeDBClusters(_ input: DescribeDBClustersInput) async throws -> Page<DBCluster> {
         try await base.describeDBClusters(input)
     }
     func describeDBClusterSnapshots(_ input: DescribeDBClusterSnapshotsInput) async throws -> Page<DBClusterSnapshot> {
-        try await base.describeDBClusterSnapshots(input)
+        guard let gauge else { return try await base.describeDBClusterSnapshots(input) }
+        await gauge.enter()
+        try? await Task.sleep(for: .milliseconds(5))
+        do {
+            let page = try await base.describeDBClusterSnapshots(input)
+            await gauge.leave()
+            return page
+        } catch {
+            await gauge.leave()
+            throw error
+        }
     }
     func createDBClusterSnapshot(identifier: String, clusterIdentifier: String, tags: [Tag]) async throws -> DBClusterSnapshot {
         await log.append("CreateDBClusterSnapshot", identifier)
@@ -98,4 +111,11 @@ struct RecordingRDS: RDSAPI {
     func describeDBParameterGroups(name: String?) async throws -> [DBParameterGroup] {
         try await base.describeDBParameterGroups(name: name)
     }
+}
+
+/// How many calls are in flight at once, and the most there ever were.
+actor InFlightGauge {
+    private(set) var now = 0, most = 0
+    func enter() { now += 1; most = max(most, now) }
+    func leave() { now -= 1 }
 }

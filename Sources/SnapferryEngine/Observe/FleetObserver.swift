@@ -22,16 +22,26 @@ public struct FleetObserver: Sendable {
     /// Clusters named in one `db-cluster-id` filter (the API takes a list; this keeps requests small).
     public static let clustersPerFilter = 50
 
+    /// Account × region scopes read at once. The answers' XML trees are the largest part of the daemon's peak
+    /// heap, and reading every scope of a large fleet at once held them all together; each scope has its own
+    /// rate limit, so reading more at once would not make a pass much shorter.
+    public static let parallelScopes = 16
+
     let config: FleetConfig
     let aws: any FleetAWS
+
+    public init(config: FleetConfig, aws: any FleetAWS) { self.config = config; self.aws = aws }
 
     /// Observes `sources` as of `now`. `needQuota` says for which scopes the quota is wanted on this
     /// pass (read once per run through `cache`). A scope whose reads fail fails each of its sources.
     public func observe(_ sources: [Source], at now: Date, cache: RunCache,
                         needQuota: Set<Scope> = []) async -> [String: Result<SourceObservation, any Error>] {
-        let groups = Dictionary(grouping: sources) { Scope(account: $0.account, region: $0.region) }
+        let groups = Array(Dictionary(grouping: sources) { Scope(account: $0.account, region: $0.region) })
         return await withTaskGroup(of: [String: Result<SourceObservation, any Error>].self) { group in
-            for (scope, members) in groups {
+            var next = 0
+            func start(_ group: inout TaskGroup<[String: Result<SourceObservation, any Error>]>) {
+                let (scope, members) = groups[next]
+                next += 1
                 group.addTask {
                     do {
                         let observed = try await observe(scope, members, at: now, cache: cache, quota: needQuota.contains(scope))
@@ -41,8 +51,12 @@ public struct FleetObserver: Sendable {
                     }
                 }
             }
+            while next < min(groups.count, Self.parallelScopes) { start(&group) }
             var all: [String: Result<SourceObservation, any Error>] = [:]
-            for await part in group { all.merge(part) { a, _ in a } }
+            for await part in group {
+                all.merge(part) { a, _ in a }
+                if next < groups.count { start(&group) }
+            }
             return all
         }
     }

@@ -36,27 +36,23 @@ public struct FleetObserver: Sendable {
     /// pass (read once per run through `cache`). A scope whose reads fail fails each of its sources.
     public func observe(_ sources: [Source], at now: Date, cache: RunCache,
                         needQuota: Set<Scope> = []) async -> [String: Result<SourceObservation, any Error>] {
-        let groups = Array(Dictionary(grouping: sources) { Scope(account: $0.account, region: $0.region) })
+        let groups = Dictionary(grouping: sources) { Scope(account: $0.account, region: $0.region) }
+        let gate = AsyncSemaphore(permits: Self.parallelScopes)
         return await withTaskGroup(of: [String: Result<SourceObservation, any Error>].self) { group in
-            var next = 0
-            func start(_ group: inout TaskGroup<[String: Result<SourceObservation, any Error>]>) {
-                let (scope, members) = groups[next]
-                next += 1
+            for (scope, members) in groups {
                 group.addTask {
                     do {
-                        let observed = try await observe(scope, members, at: now, cache: cache, quota: needQuota.contains(scope))
+                        let observed = try await gate.withPermit {
+                            try await observe(scope, members, at: now, cache: cache, quota: needQuota.contains(scope))
+                        }
                         return observed.mapValues { .success($0) }
                     } catch {
                         return Dictionary(uniqueKeysWithValues: members.map { ($0.name, .failure(error)) })
                     }
                 }
             }
-            while next < min(groups.count, Self.parallelScopes) { start(&group) }
             var all: [String: Result<SourceObservation, any Error>] = [:]
-            for await part in group {
-                all.merge(part) { a, _ in a }
-                if next < groups.count { start(&group) }
-            }
+            for await part in group { all.merge(part) { a, _ in a } }
             return all
         }
     }
